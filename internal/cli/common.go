@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sahelwatch/sahelwatch/internal/event"
+	"github.com/sahelwatch/sahelwatch/internal/pipeline"
+	"github.com/sahelwatch/sahelwatch/internal/server"
+	"github.com/sahelwatch/sahelwatch/internal/source"
+	"github.com/sahelwatch/sahelwatch/internal/store"
+	"github.com/sahelwatch/sahelwatch/internal/store/sqlite"
+)
+
+// dataFlags are the analyst-editable files every pipeline command accepts.
+type dataFlags struct {
+	gazetteer, actors, lexicon string
+}
+
+func (d *dataFlags) register(fs interface {
+	StringVar(p *string, name, value, usage string)
+}) {
+	fs.StringVar(&d.gazetteer, "places", os.Getenv("SAHELWATCH_PLACES"), "extra gazetteer entries (TSV, same format as the embedded additions)")
+	fs.StringVar(&d.actors, "actors", os.Getenv("SAHELWATCH_ACTORS"), "extra actor registry entries (TSV)")
+	fs.StringVar(&d.lexicon, "lexicon", os.Getenv("SAHELWATCH_LEXICON"), "folder of extra extraction lexicon files (triggers.tsv, cues.tsv, ...)")
+}
+
+func (e *env) pipeline(d dataFlags) (*pipeline.Pipeline, error) {
+	return pipeline.New(pipeline.Config{
+		GazetteerAdditions: d.gazetteer, ActorsExtra: d.actors, LexiconDir: d.lexicon, Logger: e.log,
+	})
+}
+
+// openStore opens the store named by --db.
+func openStore(ctx context.Context, db string) (store.Store, error) {
+	if db == "" {
+		return nil, fmt.Errorf("--db is required")
+	}
+	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		return nil, fmt.Errorf("%s: the PostgreSQL backend is not built yet; use a SQLite file path", redact(db))
+	}
+	return sqlite.Open(ctx, db)
+}
+
+// redact hides a password in a connection URL before it is printed.
+func redact(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return dsn
+	}
+	cred := dsn[scheme+3 : at]
+	if i := strings.IndexByte(cred, ':'); i >= 0 {
+		return dsn[:scheme+3] + cred[:i] + ":***" + dsn[at:]
+	}
+	return dsn
+}
+
+// readReports streams reports from inputs, passing each with its read error.
+func (e *env) readReports(inputs []string, format string, published string, yield func(event.Report, error) error) error {
+	var pub time.Time
+	if published != "" {
+		t, err := time.Parse("2006-01-02", published)
+		if err != nil {
+			return fmt.Errorf("--published %q: want YYYY-MM-DD", published)
+		}
+		pub = t
+	}
+	opts := source.Options{Format: format, Stdin: e.stdin}
+	return source.Read(e.ctx, inputs, opts, func(r event.Report, err error) error {
+		if err == nil && r.Published.IsZero() && !pub.IsZero() {
+			r.Published, r.DateSource = pub, "input"
+		}
+		return yield(r, err)
+	})
+}
+
+// writeEvents writes events in one of the export formats.
+func writeEvents(w io.Writer, format string, evs []event.Event) error {
+	switch format {
+	case "jsonl":
+		return server.WriteJSONL(w, evs)
+	case "csv":
+		return server.WriteCSV(w, evs)
+	case "geojson":
+		return server.WriteGeoJSON(w, evs)
+	}
+	return fmt.Errorf("unknown format %q", format)
+}
+
+// inputFormats are the values --input-format takes.
+var inputFormats = []string{"auto", "text", "html", "jsonl", "feed", "csv"}
+
+func inputFormat(f string) (string, error) {
+	if err := oneOf(f, inputFormats...); err != nil {
+		return "", fmt.Errorf("--input-format: %w", err)
+	}
+	if f == "auto" {
+		return "", nil
+	}
+	return f, nil
+}

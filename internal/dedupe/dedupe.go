@@ -1,0 +1,210 @@
+// Package dedupe decides when two coded events are the same incident read
+// from different reports, and how their fields combine. The store calls it
+// inside its write transaction (store.Merger), so a decision and its record
+// are saved together.
+//
+// Two events are candidates when their dates fit each other's time
+// precision and their places each other's geo precision; they must agree on
+// kind and event type, and must not name different armed groups as the
+// perpetrator. Merged fields follow explicit rules, recorded per field: the
+// most precise place and date, the lowest fatality figure any source gives
+// (ACLED's conservative rule) with the range across sources, and actors
+// completed from the most specific report.
+package dedupe
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/sahelwatch/sahelwatch/internal/event"
+)
+
+// Options tunes the merge. Zero values take the defaults.
+type Options struct {
+	// PreciseKm is how far apart two precisely placed events may be (km).
+	PreciseKm float64
+	// NearKm is the distance allowed when either is only "near" a place.
+	NearKm float64
+	// RegionKm is the distance allowed when either is placed by region.
+	RegionKm float64
+}
+
+// Merger implements store.Merger.
+type Merger struct{ opt Options }
+
+// New returns a Merger.
+func New(opt Options) *Merger {
+	if opt.PreciseKm == 0 {
+		opt.PreciseKm = 10
+	}
+	if opt.NearKm == 0 {
+		opt.NearKm = 50
+	}
+	if opt.RegionKm == 0 {
+		opt.RegionKm = 200
+	}
+	return &Merger{opt: opt}
+}
+
+// Window is how many days either side of e's date candidates may lie.
+func (m *Merger) Window(e event.Event) int {
+	switch e.TimePrecision {
+	case event.DayPrecision:
+		return 3
+	case event.WeekPrecision:
+		return 8
+	default:
+		return 31
+	}
+}
+
+// slack is the largest date difference two events may have.
+func slack(a, b event.Event) float64 {
+	p := max(a.TimePrecision, b.TimePrecision)
+	switch p {
+	case event.DayPrecision, 0:
+		return 2 // reports date night attacks to either day, and lag
+	case event.WeekPrecision:
+		return 7
+	}
+	return 31
+}
+
+func (m *Merger) radius(a, b event.Event) float64 {
+	switch max(a.Place.Precision, b.Place.Precision) {
+	case event.PlacePrecision, 0:
+		return m.opt.PreciseKm
+	case event.NearPrecision:
+		return m.opt.NearKm
+	}
+	return m.opt.RegionKm
+}
+
+// Score returns how alike two events are, in 0..1, or -1 when they cannot
+// be the same incident.
+func (m *Merger) Score(a, b event.Event) float64 {
+	if a.Kind != b.Kind || a.EventType != b.EventType {
+		return -1
+	}
+	if a.Doc != "" && a.Doc == b.Doc {
+		return -1 // one report's events were already consolidated by extract
+	}
+	days := math.Abs(a.Date.Sub(b.Date).Hours()) / 24
+	sl := slack(a, b)
+	if days > sl {
+		return -1
+	}
+	r := m.radius(a, b)
+	d := event.Km(a.Place, b.Place)
+	samePlace := a.Place.Name != "" && strings.EqualFold(a.Place.Name, b.Place.Name)
+	if d > r && !samePlace {
+		return -1
+	}
+	if conflictingActors(a.Actor1, b.Actor1) {
+		return -1
+	}
+	s := 1 - 0.4*(d/r) - 0.3*(days/(sl+1))
+	if a.SubEventType == b.SubEventType {
+		s += 0.1
+	}
+	if samePlace {
+		s += 0.1
+	}
+	return math.Max(0, math.Min(1, s))
+}
+
+// conflictingActors: two named groups that are not the same group or a
+// parent and its sub-group cannot have done the same attack.
+func conflictingActors(a, b event.Actor) bool {
+	if vague(a) || vague(b) {
+		return false
+	}
+	names := func(x event.Actor) []string { return []string{x.Name, x.Assoc} }
+	for _, x := range names(a) {
+		for _, y := range names(b) {
+			if x != "" && strings.EqualFold(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// vague tells whether an actor is a placeholder for an unknown perpetrator.
+func vague(a event.Actor) bool {
+	n := strings.ToLower(a.Name)
+	return n == "" || strings.Contains(n, "unidentified") || strings.Contains(n, "unknown") ||
+		strings.HasPrefix(n, "islamist militants")
+}
+
+// Merge implements store.Merger.
+func (m *Merger) Merge(in event.Event, cands []event.Event) (int, event.Event, map[string]string) {
+	best, bestScore := -1, 0.0
+	for i, c := range cands {
+		if s := m.Score(in, c); s > bestScore {
+			best, bestScore = i, s
+		}
+	}
+	if best < 0 {
+		return -1, in, nil
+	}
+	merged, rules := Combine(cands[best], in)
+	rules["score"] = fmt.Sprintf("%.2f", bestScore)
+	return best, merged, rules
+}
+
+// Combine merges incoming into stored by the field rules and names the rule
+// that decided each field. The result keeps stored's ID.
+func Combine(stored, in event.Event) (event.Event, map[string]string) {
+	out := stored
+	rules := map[string]string{}
+	if in.Place.Known() && (in.Place.Precision < stored.Place.Precision || !stored.Place.Known()) {
+		out.Place = in.Place
+		rules["place"] = "more precise place from " + in.Doc
+	} else {
+		rules["place"] = "kept: at least as precise"
+	}
+	if !in.Date.IsZero() && in.TimePrecision < stored.TimePrecision {
+		out.Date, out.TimePrecision = in.Date, in.TimePrecision
+		rules["date"] = "more precise date from " + in.Doc
+	} else {
+		rules["date"] = "kept: at least as precise"
+	}
+	if vague(stored.Actor1) && !vague(in.Actor1) {
+		out.Actor1 = in.Actor1
+		rules["actor1"] = "named actor from " + in.Doc
+	} else if stored.Actor1.Assoc == "" && in.Actor1.Assoc != "" && strings.EqualFold(stored.Actor1.Name, in.Actor1.Name) {
+		out.Actor1 = in.Actor1
+		rules["actor1"] = "more specific sub-group from " + in.Doc
+	}
+	if (stored.Actor2.Name == "" || vague(stored.Actor2)) && in.Actor2.Name != "" && !vague(in.Actor2) {
+		out.Actor2 = in.Actor2
+		rules["actor2"] = "named actor from " + in.Doc
+	}
+	// Fatalities: the lowest figure any source gives (ACLED's conservative
+	// rule); a source that gives no figure (0) does not pull it down.
+	figs := []int{}
+	for _, s := range stored.Sources {
+		if s.Fatalities > 0 {
+			figs = append(figs, s.Fatalities)
+		}
+	}
+	if len(stored.Sources) == 0 && stored.Fatalities > 0 {
+		figs = append(figs, stored.Fatalities)
+	}
+	if in.Fatalities > 0 {
+		figs = append(figs, in.Fatalities)
+	}
+	if len(figs) > 0 {
+		lo, hi := figs[0], figs[0]
+		for _, f := range figs[1:] {
+			lo, hi = min(lo, f), max(hi, f)
+		}
+		out.Fatalities, out.FatalitiesLow, out.FatalitiesHigh = lo, lo, hi
+		rules["fatalities"] = fmt.Sprintf("lowest of %d source figures (range %d-%d)", len(figs), lo, hi)
+	}
+	out.Confidence = math.Min(0.99, math.Max(stored.Confidence, in.Confidence)+0.05)
+	rules["confidence"] = "corroborated by " + in.Doc
+	return out, rules
+}

@@ -1,0 +1,319 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/sahelwatch/sahelwatch/internal/actors"
+	"github.com/sahelwatch/sahelwatch/internal/event"
+)
+
+// code fills a candidate's type and actors from its sentence.
+func (x *Extractor) code(d *doc, s *sentence, trig hit, cl class, c *candidate) {
+	country := c.ev.Place.Country
+	if country == "" {
+		country = d.country
+	}
+	trigPos := d.orig(s.words[trig.from].start)
+	a1, a2 := x.roles(d, s, trigPos)
+	resolve := func(m *actors.Mention) event.Actor {
+		if m == nil {
+			return event.Actor{}
+		}
+		return x.toEvent(m.Actor, country)
+	}
+	c.ev.Actor1, c.ev.Actor2 = resolve(a1), resolve(a2)
+
+	et, st := cl.eventType, cl.subType
+	if et == "BY_TARGET" {
+		if targetIsArmed(x, d, s, trig, c) {
+			et, st = "Battles", "Armed clash"
+		} else {
+			et, st = "Violence against civilians", "Attack"
+		}
+	}
+	// An ambush or attack that opens with a mine is still a clash once
+	// there is gunfire; a mine alone stays an explosion.
+	c.ev.EventType, c.ev.SubEventType = et, st
+
+	switch et {
+	case "Protests":
+		if c.ev.Actor1.Name == "" || c.ev.Actor1.Inter != 6 {
+			c.ev.Actor2 = c.ev.Actor1
+			c.ev.Actor1 = x.generic("protesters", country)
+		}
+	case "Riots":
+		if c.ev.Actor1.Name == "" || c.ev.Actor1.Inter != 5 {
+			c.ev.Actor1 = x.generic("rioters", country)
+		}
+	case "Explosions/Remote violence":
+		if c.ev.Actor1.Name == "" && st == "Air/drone strike" {
+			c.ev.Actor1 = x.generic("soldiers", country)
+		}
+	}
+	if c.ev.Actor1.Name == "" {
+		if cl := x.claimed(d, country); cl.Name != "" {
+			c.ev.Actor1 = cl
+		}
+	}
+	if c.ev.Actor1.Name == "" && et != "Strategic developments" && et != "Protests" {
+		c.ev.Actor1 = x.generic("gunmen", country)
+	}
+	if c.ev.Actor2.Name == "" {
+		switch {
+		case et == "Violence against civilians":
+			c.ev.Actor2 = x.generic("civilians", country)
+		case et == "Battles" && c.ev.Actor1.Inter != 1:
+			c.ev.Actor2 = x.targetForce(d, s, country)
+		}
+	}
+	if c.ev.Actor2.Name == c.ev.Actor1.Name {
+		c.ev.Actor2 = event.Actor{}
+	}
+}
+
+// toEvent turns a registry actor into an event actor: generic actors take
+// the country, sub-groups name their parent as the main actor.
+func (x *Extractor) toEvent(a actors.Actor, country string) event.Actor {
+	if a.Generic {
+		a = x.actors.ForCountry(a, country)
+	}
+	if p, ok := x.actors.Parent(a); ok {
+		return event.Actor{Name: p.Name, Assoc: a.Name, Inter: p.Inter}
+	}
+	return event.Actor{Name: a.Name, Inter: a.Inter}
+}
+
+// generic returns the country form of a generic actor named by a plain
+// English word the registry knows ("civilians", "soldiers", "gunmen").
+func (x *Extractor) generic(word, country string) event.Actor {
+	for _, m := range x.actors.Find(word) {
+		return x.toEvent(m.Actor, country)
+	}
+	return event.Actor{}
+}
+
+// claimed returns the group that claimed responsibility in the report.
+func (x *Extractor) claimed(d *doc, country string) event.Actor {
+	for _, m := range d.claims {
+		if !m.Actor.Generic && m.Actor.Inter != 1 && m.Actor.Inter != 7 {
+			return x.toEvent(m.Actor, country)
+		}
+	}
+	return event.Actor{}
+}
+
+// targetForce names the armed force a battle was fought against when the
+// sentence names none: the police when it speaks of gendarmes or police,
+// else the country's military.
+func (x *Extractor) targetForce(d *doc, s *sentence, country string) event.Actor {
+	for _, w := range s.words {
+		if strings.HasPrefix(w.text, "gendarm") || w.text == "police" || w.text == "policiers" {
+			return x.generic("gendarmes", country)
+		}
+	}
+	return x.generic("soldiers", country)
+}
+
+// roles assigns the actor mentions of a sentence to actor1 (who acted) and
+// actor2 (who was acted upon) from the sentence's structure: passive agents
+// ("by X", "par X"), passive verbs ("was attacked"), and otherwise the
+// subject before the trigger and the object after it. Mentions that only
+// name a source ("according to the army", "X said") take no role.
+func (x *Extractor) roles(d *doc, s *sentence, trigPos int) (a1, a2 *actors.Mention) {
+	var ms []*actors.Mention
+	for i := range s.actors {
+		m := &s.actors[i]
+		if isSource(d, m) {
+			continue
+		}
+		ms = append(ms, m)
+	}
+	if len(ms) == 0 {
+		return nil, nil
+	}
+	var agent *actors.Mention
+	for _, m := range ms {
+		if byAgent(d, m.Start) {
+			agent = m
+			break
+		}
+	}
+	passive := passiveNear(d, trigPos)
+	var before, after []*actors.Mention
+	for _, m := range ms {
+		if m == agent {
+			continue
+		}
+		if m.Start < trigPos {
+			before = append(before, m)
+		} else {
+			after = append(after, m)
+		}
+	}
+	closestBefore := func() *actors.Mention {
+		if len(before) == 0 {
+			return nil
+		}
+		return before[len(before)-1]
+	}
+	firstAfter := func() *actors.Mention {
+		if len(after) == 0 {
+			return nil
+		}
+		return after[0]
+	}
+	switch {
+	case agent != nil:
+		a1 = agent
+		if a2 = closestBefore(); a2 == nil {
+			a2 = firstAfter()
+		}
+	case passive:
+		a2 = closestBefore()
+		a1 = firstAfter()
+	default:
+		a1 = closestBefore()
+		a2 = firstAfter()
+		// "Civilians were ..." with no verb of its own read as passive
+		if a1 != nil && a1.Actor.Inter == 7 && a2 != nil {
+			a1, a2 = a2, a1
+		}
+		if a1 == nil && a2 != nil && a2.Actor.Inter == 7 {
+			a1 = nil
+		}
+	}
+	// a victim is never the actor of an attack
+	if a1 != nil && a1.Actor.Inter == 7 && a2 == nil {
+		a1, a2 = nil, a1
+	}
+	return a1, a2
+}
+
+// wordsBefore returns the lowercased words in the 40 bytes before pos.
+func wordsBefore(d *doc, pos int) []string {
+	lo := max(0, pos-40)
+	for lo > 0 && lo < len(d.text) && d.text[lo]&0xC0 == 0x80 {
+		lo--
+	}
+	f := strings.Fields(strings.ToLower(d.text[lo:pos]))
+	if lo > 0 && len(f) > 0 {
+		f = f[1:] // the first word may be cut
+	}
+	return f
+}
+
+func wordsAfter(d *doc, pos int) []string {
+	hi := min(len(d.text), pos+40)
+	for hi < len(d.text) && d.text[hi]&0xC0 == 0x80 {
+		hi++
+	}
+	f := strings.Fields(strings.ToLower(d.text[pos:hi]))
+	if hi < len(d.text) && len(f) > 0 {
+		f = f[:len(f)-1]
+	}
+	return f
+}
+
+var agentSkip = map[string]bool{"suspected": true, "presumed": true, "alleged": true, "présumés": true, "présumé": true,
+	"presumes": true, "presume": true, "the": true, "des": true, "les": true, "de": true, "du": true, "d'": true, "la": true, "le": true,
+	"some": true, "armed": true, "heavily": true, "fighters": true, "members": true, "elements": true, "éléments": true,
+	"combattants": true, "of": true, "probable": true, "likely": true, "apparently": true, "a": true, "an": true, "un": true, "une": true,
+	"présumées": true, "supposed": true, "supposés": true, "hommes": true}
+
+// byAgent tells whether a mention is the agent of a passive ("by X", "par X").
+func byAgent(d *doc, pos int) bool {
+	ws := wordsBefore(d, pos)
+	for i := len(ws) - 1; i >= 0 && i >= len(ws)-4; i-- {
+		w := strings.Trim(ws[i], ",.;:()\"")
+		switch w {
+		case "by", "par", "claimed":
+			return true
+		}
+		if !agentSkip[w] {
+			return false
+		}
+	}
+	return false
+}
+
+var passiveWords = map[string]bool{"was": true, "were": true, "been": true, "été": true, "ete": true,
+	"under": true, "came": true, "come": true, "sont": true, "est": true, "victim": true, "victime": true,
+	"victimes": true, "suffered": true, "subi": true}
+
+// passiveNear tells whether the trigger at pos is a passive verb.
+func passiveNear(d *doc, pos int) bool {
+	ws := wordsBefore(d, pos)
+	for i := len(ws) - 1; i >= 0 && i >= len(ws)-2; i-- {
+		if passiveWords[strings.Trim(ws[i], ",.;:")] {
+			return true
+		}
+	}
+	return false
+}
+
+// isSource tells whether a mention only names where information came from.
+func isSource(d *doc, m *actors.Mention) bool {
+	b := wordsBefore(d, m.Start)
+	if n := len(b); n > 0 {
+		last := strings.Join(b[max(0, n-2):], " ")
+		if strings.HasSuffix(last, "according to") || strings.HasSuffix(last, "selon") ||
+			strings.HasSuffix(last, "d'après") || strings.HasSuffix(last, "sources") {
+			return true
+		}
+		if b[n-1] == "selon" || strings.HasPrefix(b[n-1], "selon") {
+			return true
+		}
+	}
+	a := wordsAfter(d, m.End)
+	if len(a) > 0 {
+		switch strings.Trim(a[0], ",.;:") {
+		case "said", "says", "announced", "reported", "stated", "told", "confirmed", "indicated", "spokesman", "spokesperson", "statement":
+			return true
+		}
+		if len(a) > 1 && (a[0] == "a" || a[0] == "ont") {
+			switch strings.Trim(a[1], ",.;:") {
+			case "indiqué", "annoncé", "affirmé", "déclaré", "confirmé", "précisé", "rapporté":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// targetIsArmed tells whether an attack was aimed at an armed force.
+func targetIsArmed(x *Extractor, d *doc, s *sentence, trig hit, c *candidate) bool {
+	if a2 := c.ev.Actor2; a2.Name != "" {
+		return a2.Inter != 7
+	}
+	// the nouns after the trigger, then the whole sentence
+	hits := x.lx.targets.match(s.words)
+	for _, h := range hits {
+		if h.from >= trig.to {
+			return h.value == "armed"
+		}
+	}
+	for _, f := range c.victims {
+		if civilianNoun(x, f.noun) {
+			return false
+		}
+	}
+	for _, h := range hits {
+		return h.value == "armed"
+	}
+	if len(c.victims) > 0 {
+		return false
+	}
+	// nothing says who was hit: a named armed group attacks forces more
+	// often than it is reported attacking unnamed civilians
+	return c.ev.Actor1.Inter == 2 || c.ev.Actor1.Inter == 1 && c.ev.Actor1.Assoc == ""
+}
+
+func civilianNoun(x *Extractor, noun string) bool {
+	if noun == "" {
+		return false
+	}
+	for _, h := range x.lx.targets.match([]word{{text: noun}}) {
+		return h.value == "civilian"
+	}
+	return false
+}

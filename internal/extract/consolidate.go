@@ -1,0 +1,243 @@
+package extract
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/sahelwatch/sahelwatch/internal/event"
+)
+
+// group is one event being assembled from the candidates that describe it.
+type group struct {
+	ev        event.Event
+	class     class
+	members   []int
+	victims   []int // per-sentence victim totals
+	attackers []int
+	noDeaths  bool
+}
+
+// consolidate merges the candidates of one report that describe the same
+// event: a sentence that names no place of its own continues the event it
+// took its place from; others merge when place, day and type agree.
+func consolidate(d *doc, cands []candidate) []event.Event {
+	var groups []*group
+	owner := make([]int, len(cands)) // candidate -> group
+	for i, c := range cands {
+		gi := -1
+		if !c.ownPlace && c.parent >= 0 {
+			pg := owner[c.parent]
+			if groups[pg].ev.Kind == c.ev.Kind {
+				gi = pg
+			}
+		}
+		if gi < 0 {
+			for k, g := range groups {
+				if sameEvent(g, c) {
+					gi = k
+					break
+				}
+			}
+		}
+		if gi < 0 {
+			groups = append(groups, &group{ev: c.ev, class: c.class})
+			gi = len(groups) - 1
+		} else {
+			absorb(groups[gi], c)
+		}
+		owner[i] = gi
+		g := groups[gi]
+		g.members = append(g.members, i)
+		if len(c.victims) > 0 {
+			g.victims = append(g.victims, total(c.victims))
+		}
+		if len(c.attackers) > 0 {
+			g.attackers = append(g.attackers, total(c.attackers))
+		}
+		if c.sent.cues["nocasualty"] {
+			g.noDeaths = true
+		}
+	}
+	groups = foldVague(groups)
+	out := make([]event.Event, 0, len(groups))
+	for _, g := range groups {
+		// conflicting tolls for one side: the most conservative
+		g.ev.Fatalities = minOf(g.victims) + minOf(g.attackers)
+		g.ev.FatalitiesLow = g.ev.Fatalities
+		g.ev.FatalitiesHigh = maxOf(g.victims) + maxOf(g.attackers)
+		out = append(out, g.ev)
+	}
+	sortEvents(out)
+	return out
+}
+
+// foldVague merges an event placed only by region into a precisely placed
+// event of the same report in that region and within two days: it is the
+// same incident told without the village's name.
+func foldVague(groups []*group) []*group {
+	var keep []*group
+	for i, g := range groups {
+		if g.ev.Place.Precision < event.RegionPrecision {
+			keep = append(keep, g)
+			continue
+		}
+		var into *group
+		for j, h := range groups {
+			if j == i || h.ev.Place.Precision >= event.RegionPrecision || h.ev.Kind != g.ev.Kind {
+				continue
+			}
+			// any type: a headline's "attack" and the body's "ambush" are
+			// one story
+			if h.ev.Place.Admin1 == g.ev.Place.Admin1 && math.Abs(h.ev.Date.Sub(g.ev.Date).Hours()) <= 48 {
+				into = h
+				break
+			}
+		}
+		if into == nil {
+			keep = append(keep, g)
+			continue
+		}
+		into.ev.Evidence = append(into.ev.Evidence, g.ev.Evidence...)
+		into.victims = append(into.victims, g.victims...)
+		into.attackers = append(into.attackers, g.attackers...)
+		if unnamed(into.ev.Actor1) && !unnamed(g.ev.Actor1) {
+			into.ev.Actor1 = g.ev.Actor1
+		}
+	}
+	return keep
+}
+
+func minOf(xs []int) int {
+	if len(xs) == 0 {
+		return 0
+	}
+	m := xs[0]
+	for _, x := range xs[1:] {
+		m = min(m, x)
+	}
+	return m
+}
+
+func maxOf(xs []int) int {
+	m := 0
+	for _, x := range xs {
+		m = max(m, x)
+	}
+	return m
+}
+
+// sameEvent: same kind, same place, dates within a day (a week when either
+// is vague), and the same type (a weak trigger joins any type).
+func sameEvent(g *group, c candidate) bool {
+	a, b := g.ev, c.ev
+	if a.Kind != b.Kind {
+		return false
+	}
+	if a.Place.Name != b.Place.Name && event.Km(a.Place, b.Place) > 2 {
+		return false
+	}
+	days := math.Abs(a.Date.Sub(b.Date).Hours() / 24)
+	limit := 1.0
+	if a.TimePrecision > 1 || b.TimePrecision > 1 {
+		limit = 7
+	}
+	if days > limit {
+		return false
+	}
+	if a.EventType == b.EventType {
+		return true
+	}
+	return g.class.weak || c.class.weak
+}
+
+// absorb adds a candidate's evidence and details to a group.
+func absorb(g *group, c candidate) {
+	g.ev.Evidence = append(g.ev.Evidence, c.ev.Evidence...)
+	if g.class.weak && !c.class.weak {
+		g.ev.EventType, g.ev.SubEventType, g.class = c.ev.EventType, c.ev.SubEventType, c.class
+	}
+	if c.ownDate && c.ev.TimePrecision < g.ev.TimePrecision {
+		g.ev.Date, g.ev.TimePrecision = c.ev.Date, c.ev.TimePrecision
+	}
+	if c.ownPlace && c.ev.Place.Precision < g.ev.Place.Precision && c.ev.Place.Name == g.ev.Place.Name {
+		g.ev.Place = c.ev.Place
+	}
+	if unnamed(g.ev.Actor1) && !unnamed(c.ev.Actor1) {
+		g.ev.Actor1 = c.ev.Actor1
+	}
+	if g.ev.Actor2.Name == "" || unnamed(g.ev.Actor2) && !unnamed(c.ev.Actor2) && c.ev.Actor2.Name != g.ev.Actor1.Name {
+		if c.ev.Actor2.Name != "" && c.ev.Actor2.Name != g.ev.Actor1.Name {
+			g.ev.Actor2 = c.ev.Actor2
+		}
+	}
+}
+
+// unnamed tells whether an actor is a placeholder for an unknown group.
+func unnamed(a event.Actor) bool {
+	n := strings.ToLower(a.Name)
+	return n == "" || strings.HasPrefix(n, "unidentified") || strings.HasPrefix(n, "islamist militants") ||
+		strings.HasPrefix(n, "civilians")
+}
+
+// finish sets the fields that depend on the whole event: id, notes and
+// confidence.
+func finish(d *doc, e *event.Event) {
+	e.ID = eventID(d.r.Doc, *e)
+	e.Notes = notes(*e)
+	conf := 0.35
+	if e.TimePrecision == event.DayPrecision {
+		conf += 0.15
+	}
+	if e.Place.Precision == event.PlacePrecision && e.Place.Unresolved == "" {
+		conf += 0.15
+	}
+	if e.Actor1.Name != "" && !unnamed(e.Actor1) {
+		conf += 0.1
+	}
+	if len(e.Evidence) > 1 {
+		conf += 0.1
+	}
+	if e.Kind != event.Incident {
+		conf -= 0.1
+	}
+	e.Confidence = math.Round(min(conf, 0.95)*100) / 100
+}
+
+// notes writes a one-sentence summary in ACLED's style.
+func notes(e event.Event) string {
+	var b strings.Builder
+	if !e.Date.IsZero() {
+		fmt.Fprintf(&b, "On %s, ", e.Date.Format("2 January 2006"))
+	}
+	who := e.Actor1.Name
+	if who == "" {
+		who = "unknown actors"
+	}
+	what := strings.ToLower(e.SubEventType)
+	if what == "" {
+		what = "event"
+	}
+	fmt.Fprintf(&b, "%s (%s)", who, what)
+	if e.Actor2.Name != "" {
+		fmt.Fprintf(&b, " against %s", e.Actor2.Name)
+	}
+	if e.Place.Name != "" {
+		fmt.Fprintf(&b, " in %s", e.Place.Name)
+		if e.Place.Admin1 != "" && e.Place.Admin1 != e.Place.Name {
+			fmt.Fprintf(&b, " (%s, %s)", e.Place.Admin1, e.Place.Country)
+		}
+	}
+	switch {
+	case e.Fatalities == 1:
+		b.WriteString("; 1 fatality.")
+	case e.Fatalities > 1:
+		fmt.Fprintf(&b, "; %d fatalities.", e.Fatalities)
+	default:
+		b.WriteString(".")
+	}
+	if e.Kind != event.Incident {
+		fmt.Fprintf(&b, " [%s]", e.Kind)
+	}
+	return b.String()
+}

@@ -1,0 +1,206 @@
+package extract
+
+import (
+	"strings"
+)
+
+// figure is one death count in a sentence and the noun it counts.
+type figure struct {
+	value int
+	noun  string
+}
+
+// units after a number that show it counts something other than people.
+var notPeople = map[string]bool{"km": true, "kilometres": true, "kilometers": true, "kilometre": true, "kilometer": true,
+	"miles": true, "mile": true, "years": true, "year": true, "ans": true, "an": true, "days": true, "jours": true, "day": true,
+	"jour": true, "hours": true, "heures": true, "h": true, "minutes": true, "attacks": true, "attaques": true, "vehicles": true,
+	"vehicules": true, "motorcycles": true, "motos": true, "trucks": true, "camions": true, "percent": true, "pour": true, "%": true,
+	"tons": true, "tonnes": true, "litres": true, "liters": true, "cfa": true, "francs": true, "dollars": true, "euros": true,
+	"months": true, "mois": true, "weeks": true, "semaines": true, "villages": true, "localities": true, "localites": true,
+	"incidents": true, "times": true, "fois": true, "am": true, "pm": true, "gmt": true, "tankers": true, "citernes": true,
+	"cattle": true, "head": true, "tetes": true, "betail": true}
+
+// subset words before a number that make it part of a figure already given.
+var subsetWords = map[string]bool{"including": true, "dont": true, "among": true, "parmi": true, "notamment": true, "whom": true,
+	"compris": true, "incl": true}
+
+var skipNoun = map[string]bool{"of": true, "the": true, "de": true, "des": true, "d'": true, "other": true, "others": true,
+	"autres": true, "more": true, "additional": true, "people": false, "les": true, "their": true, "our": true, "leurs": true,
+	"about": true, "some": true, "young": true, "jeunes": false}
+
+// deaths returns the death counts a sentence gives for the victims and for
+// the attackers. A count is a death count when the death word nearest to
+// it (before or after, within seven words) says people died rather than
+// were wounded, held or missing.
+func (x *Extractor) deaths(s *sentence) (victims, attackers []figure) {
+	if len(s.words) == 0 {
+		return nil, nil
+	}
+	hits := x.lx.deaths.match(s.words)
+	kind := make([]string, len(s.words))
+	for _, h := range hits {
+		for k := h.from; k < h.to; k++ {
+			kind[k] = h.value
+		}
+	}
+	return x.figures(s, kind)
+}
+
+func (x *Extractor) figures(s *sentence, kind []string) (victims, attackers []figure) {
+	counted := false
+	for _, n := range s.numbers {
+		if n.Value <= 0 || n.Vague || inDate(s, n.Start) {
+			continue
+		}
+		first, last := wordSpan(s, n.Start, n.End)
+		if first >= len(s.words) {
+			continue
+		}
+		if last+1 < len(s.words) && notPeople[s.words[last+1].text] {
+			continue
+		}
+		if first > 0 && subsetWords[s.words[first-1].text] {
+			continue
+		}
+		if first > 1 && s.words[first-1].text == "of" && s.words[first-2].text == "one" {
+			continue
+		}
+		isDead, attacker := classify(s, kind, first, last)
+		if !isDead {
+			continue
+		}
+		f := figure{value: n.Value, noun: nounAfter(s, last)}
+		counted = true
+		if attacker || x.attackerNoun(f.noun) {
+			attackers = append(attackers, f)
+		} else {
+			victims = append(victims, f)
+		}
+	}
+	if !counted {
+		// "a soldier was killed", "un civil a été tué": one dead
+		for k := 0; k+1 < len(s.words); k++ {
+			switch s.words[k].text {
+			case "a", "an", "one", "un", "une":
+			default:
+				continue
+			}
+			noun := s.words[k+1].text
+			if !x.personNoun(noun) {
+				continue
+			}
+			if dead, attacker := classify(s, kind, k, k+1); dead {
+				f := figure{value: 1, noun: noun}
+				if attacker || x.attackerNoun(noun) {
+					attackers = append(attackers, f)
+				} else {
+					victims = append(victims, f)
+				}
+				break
+			}
+		}
+	}
+	return victims, attackers
+}
+
+// classify looks for the death word nearest to words [first,last].
+func classify(s *sentence, kind []string, first, last int) (dead, attacker bool) {
+	best, bestDist := "", 99
+	for k := max(0, first-4); k < first; k++ {
+		if kind[k] == "dead" || kind[k] == "hurt" {
+			if d := first - k; d < bestDist {
+				best, bestDist = kind[k], d
+			}
+		}
+	}
+	for k := last + 1; k < len(s.words) && k <= last+7; k++ {
+		if kind[k] == "attacker" {
+			attacker = true
+		}
+		if kind[k] == "dead" || kind[k] == "hurt" {
+			if d := k - last; d <= bestDist {
+				best, bestDist = kind[k], d
+			}
+			break
+		}
+	}
+	return best == "dead", attacker
+}
+
+func wordSpan(s *sentence, start, end int) (first, last int) {
+	first, last = len(s.words), -1
+	for k := range s.words {
+		if s.words[k].orig >= start && s.words[k].orig < end {
+			if k < first {
+				first = k
+			}
+			last = k
+		}
+	}
+	if last < first {
+		last = first
+	}
+	return first, last
+}
+
+func inDate(s *sentence, pos int) bool {
+	for _, d := range s.dates {
+		if pos >= d.Start && pos < d.End {
+			return true
+		}
+	}
+	return false
+}
+
+func nounAfter(s *sentence, last int) string {
+	for k := last + 1; k < len(s.words) && k <= last+4; k++ {
+		if skip, ok := skipNoun[s.words[k].text]; ok && skip {
+			continue
+		}
+		return strings.TrimSuffix(s.words[k].text, "s")
+	}
+	return ""
+}
+
+func (x *Extractor) attackerNoun(noun string) bool {
+	if noun == "" {
+		return false
+	}
+	for _, w := range []string{noun, noun + "s"} {
+		for _, h := range x.lx.deaths.match([]word{{text: w}}) {
+			if h.value == "attacker" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (x *Extractor) personNoun(noun string) bool {
+	for _, h := range x.lx.targets.match([]word{{text: noun}}) {
+		switch noun {
+		case "village", "mosque", "market", "bus", "school", "church", "post", "base", "camp", "convoy", "truck", "tanker", "marche":
+			return false
+		}
+		_ = h
+		return true
+	}
+	return false
+}
+
+// total is a sentence's death toll for one side: different nouns add up
+// ("9 militants and 3 militiamen"), the same noun counted twice is two
+// versions of one figure and the lower wins.
+func total(fs []figure) int {
+	by := map[string]int{}
+	for _, f := range fs {
+		if v, ok := by[f.noun]; !ok || f.value < v {
+			by[f.noun] = f.value
+		}
+	}
+	t := 0
+	for _, v := range by {
+		t += v
+	}
+	return min(t, 1_000_000)
+}

@@ -1,0 +1,533 @@
+package extract
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sahelwatch/sahelwatch/internal/actors"
+	"github.com/sahelwatch/sahelwatch/internal/event"
+	"github.com/sahelwatch/sahelwatch/internal/nlp"
+)
+
+// Limits that keep a hostile report from running away. A longer text is
+// read up to MaxTextBytes; a longer sentence is read in windows.
+const (
+	MaxTextBytes     = 2 << 20
+	maxSentenceBytes = 1200
+	// Earlier events mentioned in passing: an event dated more than this
+	// before the report's reference date is background, not news.
+	staleAfter = 45 * 24 * time.Hour
+)
+
+// Extractor codes events. It is safe for concurrent use.
+type Extractor struct {
+	lx     *Lexicon
+	actors *actors.Registry
+	geo    event.Geocoder
+	// Trace, when set, receives one line per sentence with a trigger saying
+	// what was read from it and why (sahelwatch extract --explain).
+	Trace io.Writer
+}
+
+// New returns an extractor over a lexicon, an actor registry and a geocoder.
+func New(lx *Lexicon, reg *actors.Registry, geo event.Geocoder) *Extractor {
+	return &Extractor{lx: lx, actors: reg, geo: geo}
+}
+
+// sentence is one sentence of a report with everything found in it.
+// Offsets are into the report text.
+type sentence struct {
+	idx, para  int
+	start, end int
+	words      []word // folded words; start/end are offsets into the folded text
+	triggers   []hit
+	cues       map[string]bool
+	dates      []nlp.DateRef
+	places     []event.PlaceRef
+	actors     []actors.Mention
+	numbers    []nlp.Number
+}
+
+// doc is the per-report state shared by the steps of Extract.
+type doc struct {
+	r         *event.Report
+	text      string
+	folded    string
+	fmap      []int // folded byte -> text byte
+	sents     []*sentence
+	scope     event.PlaceScope
+	reference time.Time // "now" for the report: its publication date, else its latest date
+	country   string    // the report's main country
+	claims    []actors.Mention
+}
+
+// Extract implements event.Extractor.
+func (x *Extractor) Extract(ctx context.Context, r *event.Report) ([]event.Event, error) {
+	text := r.Text
+	if len(text) > MaxTextBytes {
+		cut := strings.LastIndexByte(text[:MaxTextBytes], '\n')
+		if cut < MaxTextBytes/2 {
+			cut = MaxTextBytes
+		}
+		text = strings.ToValidUTF8(text[:cut], "")
+	}
+	d := &doc{r: r, text: text}
+	d.folded, d.fmap = nlp.FoldWithMap(text)
+	d.scope = x.geo.Scope(text)
+	if err := x.analyse(ctx, d); err != nil {
+		return nil, err
+	}
+	cands := x.candidates(ctx, d)
+	evs := consolidate(d, cands)
+	for i := range evs {
+		finish(d, &evs[i])
+	}
+	return evs, ctx.Err()
+}
+
+// orig maps a folded offset back to the report text.
+func (d *doc) orig(folded int) int {
+	if folded >= len(d.fmap) {
+		return len(d.text)
+	}
+	return d.fmap[folded]
+}
+
+// analyse splits the report into sentences and finds triggers, cues,
+// dates, places, actors and numbers in each.
+func (x *Extractor) analyse(ctx context.Context, d *doc) error {
+	lang := d.r.Lang
+	if lang != "en" && lang != "fr" {
+		lang = ""
+	}
+	dates := nlp.Dates(d.text, lang, d.r.Published)
+	nums := nlp.Numbers(d.text)
+	ments := x.actors.Find(d.text)
+	words := tokenize(d.folded)
+	for i := range words {
+		words[i].orig = d.orig(words[i].start)
+	}
+
+	var spans []nlp.Span
+	for _, s := range nlp.Sentences(d.text) {
+		for s.End-s.Start > maxSentenceBytes {
+			cut := s.Start + maxSentenceBytes
+			for cut > s.Start+maxSentenceBytes/2 && d.text[cut] != ' ' {
+				cut--
+			}
+			spans = append(spans, nlp.Span{Start: s.Start, End: cut})
+			s.Start = cut
+		}
+		spans = append(spans, s)
+	}
+	para, wi, di, ni, mi := 0, 0, 0, 0, 0
+	prevEnd := 0
+	for i, sp := range spans {
+		if i%64 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if strings.Contains(d.text[prevEnd:sp.Start], "\n") {
+			para++
+		}
+		prevEnd = sp.End
+		s := &sentence{idx: i, para: para, start: sp.Start, end: sp.End, cues: map[string]bool{}}
+		for wi < len(words) && words[wi].orig < sp.Start {
+			wi++
+		}
+		wj := wi
+		for wj < len(words) && words[wj].orig < sp.End {
+			wj++
+		}
+		s.words = words[wi:wj]
+		wi = wj
+		for di < len(dates) && dates[di].Start < sp.Start {
+			di++
+		}
+		for ; di < len(dates) && dates[di].Start < sp.End; di++ {
+			s.dates = append(s.dates, dates[di])
+		}
+		for ni < len(nums) && nums[ni].Start < sp.Start {
+			ni++
+		}
+		for ; ni < len(nums) && nums[ni].Start < sp.End; ni++ {
+			s.numbers = append(s.numbers, nums[ni])
+		}
+		for mi < len(ments) && ments[mi].Start < sp.Start {
+			mi++
+		}
+		for ; mi < len(ments) && ments[mi].Start < sp.End; mi++ {
+			s.actors = append(s.actors, ments[mi])
+		}
+		neg := x.lx.negative.match(s.words)
+		for _, h := range x.lx.triggers.match(s.words) {
+			if !covered(neg, h) {
+				s.triggers = append(s.triggers, h)
+			}
+		}
+		for _, h := range x.lx.cues.match(s.words) {
+			s.cues[h.value] = true
+		}
+		s.places = d.scope.In(sp.Start, sp.End)
+		d.sents = append(d.sents, s)
+		if s.cues["claim"] {
+			d.claims = append(d.claims, s.actors...)
+		}
+	}
+	d.reference = d.r.Published
+	if d.reference.IsZero() {
+		for _, dr := range dates {
+			if dr.Precision <= 2 && dr.Date.After(d.reference) {
+				d.reference = dr.Date
+			}
+		}
+	}
+	d.country = mainCountry(d)
+	return nil
+}
+
+func covered(neg []hit, h hit) bool {
+	for _, n := range neg {
+		if h.from < n.to && n.from < h.to {
+			return true
+		}
+	}
+	return false
+}
+
+// mainCountry is the country most places in the report fall in.
+func mainCountry(d *doc) string {
+	count := map[string]int{}
+	for _, s := range d.sents {
+		for _, p := range s.places {
+			if p.Place.Country != "" {
+				count[p.Place.Country]++
+			}
+		}
+	}
+	best, n := "", 0
+	for c, k := range count {
+		if k > n || k == n && c < best {
+			best, n = c, k
+		}
+	}
+	if best == "" {
+		best = d.scope.Fallback().Country
+	}
+	if best == "" {
+		best = "Mali"
+	}
+	return best
+}
+
+// candidate is one event read from one sentence, before consolidation.
+type candidate struct {
+	ev        event.Event
+	sent      *sentence
+	class     class
+	ownPlace  bool
+	ownDate   bool
+	parent    int // index of the candidate whose place and date this one inherited, or -1
+	victims   []figure
+	attackers []figure
+}
+
+// candidates reads a candidate event from every sentence with a trigger.
+func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
+	var out []candidate
+	lastPlace := map[int]int{} // paragraph -> index of the last candidate with its own place
+	lead := -1                 // the report's first incident
+	for i, s := range d.sents {
+		if i%64 == 0 && ctx.Err() != nil {
+			return out
+		}
+		if len(s.triggers) == 0 {
+			continue
+		}
+		cl, trig := x.mainTrigger(s)
+		if cl.weak && !confirmed(x, s) {
+			continue
+		}
+		date, dprec, ownDate, dateOK := pickDate(d, i)
+		places, ownPlace := pickPlaces(d, s, trig)
+		kind := decideKind(d, s, cl, date, dprec, ownDate, dateOK)
+		parent := -1
+		if !ownPlace {
+			if j, ok := lastPlace[s.para]; ok {
+				parent = j
+			} else if lead >= 0 {
+				parent = lead
+			}
+			if parent >= 0 {
+				places = []event.Place{out[parent].ev.Place}
+				if !ownDate {
+					date, dprec = out[parent].ev.Date, out[parent].ev.TimePrecision
+				}
+			} else {
+				places = []event.Place{d.scope.Fallback()}
+				if i > 2 && kind == event.Incident {
+					// far from the lead, a sentence that names no place is
+					// commentary on the story, not a new incident
+					kind = event.Background
+				}
+			}
+		}
+		if kind == event.Incident && (len(places) == 0 || places[0].Admin1 == "" || countryLevel(places[0])) {
+			kind = event.Background
+		}
+		victims, attackers := x.deaths(s)
+		if x.Trace != nil {
+			var pn []string
+			for _, p := range places {
+				pn = append(pn, fmt.Sprintf("%s[%s/%s p%d]", p.Name, p.Admin1, p.Country, p.Precision))
+			}
+			var an []string
+			for _, m := range s.actors {
+				an = append(an, m.Actor.Name)
+			}
+			fmt.Fprintf(x.Trace, "%s #%d %s %s date=%s p%d own=%v place=%v own=%v parent=%d actors=%q victims=%v attackers=%v cues=%v\n  > %.160s\n",
+				d.r.Doc, i, kind, cl.name, date.Format("2006-01-02"), dprec, ownDate, pn, ownPlace, parent, an, victims, attackers, s.cues, d.text[s.start:s.end])
+		}
+		for _, pl := range places {
+			c := candidate{sent: s, class: cl, ownPlace: ownPlace, ownDate: ownDate, parent: parent,
+				victims: victims, attackers: attackers}
+			c.ev = event.Event{
+				Doc: d.r.Doc, Date: date, TimePrecision: dprec, Kind: kind, Place: pl,
+				Evidence: []event.Evidence{{Doc: d.r.Doc, Start: s.start, End: s.end, Text: d.text[s.start:s.end]}},
+			}
+			x.code(d, s, trig, cl, &c)
+			out = append(out, c)
+			if ownPlace {
+				lastPlace[s.para] = len(out) - 1
+			}
+			if lead < 0 && kind == event.Incident && ownPlace {
+				lead = len(out) - 1
+			}
+		}
+	}
+	return out
+}
+
+// mainTrigger picks the highest-priority trigger of a sentence.
+func (x *Extractor) mainTrigger(s *sentence) (class, hit) {
+	var best class
+	var bh hit
+	for _, h := range s.triggers {
+		c := x.lx.classes[h.value]
+		if best.name == "" || c.priority > best.priority {
+			best, bh = c, h
+		}
+	}
+	return best, bh
+}
+
+// confirmed tells whether a weak trigger ("killed") stands with something
+// that makes it an event: a count of dead, an actor or a target.
+func confirmed(x *Extractor, s *sentence) bool {
+	if len(s.actors) > 0 {
+		return true
+	}
+	v, a := x.deaths(s)
+	return len(v)+len(a) > 0
+}
+
+// pickDate returns the date of sentence i: its own, else the closest earlier
+// date in its paragraph, else the report's lead date, else the reference
+// date at week precision. ok is false when nothing dates it.
+func pickDate(d *doc, i int) (date time.Time, prec int, own, ok bool) {
+	s := d.sents[i]
+	if dr, found := bestDate(s.dates); found {
+		return dr.Date, dr.Precision, true, true
+	}
+	for j := i - 1; j >= 0 && d.sents[j].para == s.para; j-- {
+		if dr, found := bestDate(d.sents[j].dates); found {
+			return dr.Date, dr.Precision, false, true
+		}
+	}
+	// the lead: a date in the first sentences of the report
+	for j := 0; j < len(d.sents) && j < 4 && j < i; j++ {
+		if dr, found := bestDate(d.sents[j].dates); found && !stale(d, dr.Date) {
+			return dr.Date, dr.Precision, false, true
+		}
+	}
+	if !d.r.Published.IsZero() {
+		// news reports what happened in the last day or two: the best
+		// single-day estimate is the day before publication
+		return d.r.Published.AddDate(0, 0, -1), event.WeekPrecision, false, true
+	}
+	return time.Time{}, event.MonthPrecision, false, false
+}
+
+func bestDate(ds []nlp.DateRef) (nlp.DateRef, bool) {
+	var best nlp.DateRef
+	found := false
+	for _, dr := range ds {
+		if !found || dr.Precision < best.Precision {
+			best, found = dr, true
+		}
+	}
+	return best, found
+}
+
+func stale(d *doc, t time.Time) bool {
+	return !d.reference.IsZero() && d.reference.Sub(t) > staleAfter
+}
+
+// listJoin matches the text between two places of a list: "A, B and C".
+var listJoin = map[string]bool{",": true, "and": true, "et": true, ", and": true, "as well as": true,
+	"ainsi que": true, "or": true, "ou": true, "&": true, ";": true, ", et": true, "then": true, "puis": true}
+
+// pickPlaces returns the places a sentence's event happened at: every place
+// of a list ("attacks on A, B and C"), else the one the trigger points at.
+// own is false when the sentence names no usable place.
+func pickPlaces(d *doc, s *sentence, trig hit) ([]event.Place, bool) {
+	var precise, regions []event.PlaceRef
+	for _, p := range s.places {
+		if !p.Place.Known() && p.Place.Admin1 == "" || countryLevel(p.Place) {
+			continue
+		}
+		if p.Place.Precision <= event.NearPrecision && p.Place.Name != p.Place.Country {
+			precise = append(precise, p)
+		} else {
+			regions = append(regions, p)
+		}
+	}
+	if len(precise) == 0 {
+		// a region or country alone: usable when it is more than the country
+		for _, p := range regions {
+			if p.Place.Admin1 != "" {
+				return []event.Place{p.Place}, true
+			}
+		}
+		return nil, false
+	}
+	if len(precise) > 1 && isList(d, precise) {
+		var out []event.Place
+		seen := map[string]bool{}
+		for _, p := range precise {
+			if !seen[p.Place.Name] {
+				seen[p.Place.Name] = true
+				out = append(out, p.Place)
+			}
+		}
+		return out, true
+	}
+	trigPos := d.orig(s.words[trig.from].start)
+	best, bestScore := precise[0], -1<<30
+	for _, p := range precise {
+		score := 0
+		if locative(d, p.Start) {
+			score += 1000
+		}
+		dist := p.Start - trigPos
+		if dist < 0 {
+			dist = -dist * 2 // places before the trigger are more often origins or context
+		}
+		score -= dist
+		if p.Place.Precision == event.PlacePrecision {
+			score += 50
+		}
+		if score > bestScore {
+			best, bestScore = p, score
+		}
+	}
+	return []event.Place{best.Place}, true
+}
+
+// countryLevel tells whether a place is a whole country (or vaguer), which
+// cannot place an incident.
+func countryLevel(p event.Place) bool {
+	return p.Country == "" || strings.EqualFold(p.Name, p.Country) || p.Precision >= event.RegionPrecision && p.Admin1 == ""
+}
+
+func isList(d *doc, ps []event.PlaceRef) bool {
+	for i := 1; i < len(ps); i++ {
+		if ps[i].Start < ps[i-1].End {
+			return false
+		}
+		between := strings.ToLower(strings.TrimSpace(d.text[ps[i-1].End:ps[i].Start]))
+		if !listJoin[between] {
+			return false
+		}
+	}
+	return true
+}
+
+// locative tells whether the words just before text offset pos introduce a
+// place where something happened ("in", "at", "near", "à", "dans").
+func locative(d *doc, pos int) bool {
+	lo := max(0, pos-24)
+	before := strings.Fields(strings.ToLower(d.text[lo:pos]))
+	if len(before) == 0 {
+		return false
+	}
+	w := strings.Trim(before[len(before)-1], ",(")
+	switch w {
+	case "in", "at", "near", "on", "outside", "around", "à", "a", "dans", "près", "pres", "vers", "of", "de", "du", "d'", "targeting", "attacked", "hit", "struck", "entre", "between":
+		return true
+	}
+	return strings.HasPrefix(w, "d'") || strings.HasPrefix(w, "l'")
+}
+
+// decideKind tells what kind of mention a sentence's event is.
+func decideKind(d *doc, s *sentence, cl class, date time.Time, prec int, ownDate, dateOK bool) event.Kind {
+	switch {
+	case cl.situation:
+		return event.Situation
+	case s.cues["hypothetical"]:
+		return event.Background
+	case !dateOK:
+		return event.Background
+	case stale(d, date):
+		return event.Background
+	case prec == event.MonthPrecision && !ownDate:
+		return event.Background
+	case s.cues["aggregate"] || pluralCount(d, s):
+		return event.Aggregate
+	case s.cues["general"] && !ownDate:
+		return event.Background
+	case s.cues["foiled"]:
+		return event.Background
+	}
+	return event.Incident
+}
+
+// pluralCount tells whether a sentence counts events ("16 attacks", "deux
+// attaques"): a number above one just before a plural trigger noun.
+func pluralCount(d *doc, s *sentence) bool {
+	for _, n := range s.numbers {
+		if n.Value < 2 {
+			continue
+		}
+		for _, h := range s.triggers {
+			w := s.words[h.from]
+			if !strings.HasSuffix(w.text, "s") {
+				continue
+			}
+			gap := d.orig(w.start) - n.End
+			if gap >= 0 && gap <= 20 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// eventID is stable for the same report, place, day and type.
+func eventID(doc string, e event.Event) string {
+	h := sha256.Sum256([]byte(strings.Join([]string{doc, e.Place.Name, e.Date.Format("2006-01-02"),
+		e.EventType, e.SubEventType, string(e.Kind)}, "|")))
+	return "SW" + strings.ToUpper(hex.EncodeToString(h[:6]))
+}
+
+// sortEvents orders events by their first evidence offset.
+func sortEvents(evs []event.Event) {
+	sort.SliceStable(evs, func(i, j int) bool {
+		return evs[i].Evidence[0].Start < evs[j].Evidence[0].Start
+	})
+}

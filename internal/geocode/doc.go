@@ -1,0 +1,35 @@
+// Package geocode resolves the place expressions of a report — "Tamani",
+// "near Djibo", "30 km north of Gao", "between Ségou and San", "the Mopti
+// region", "in the north near the Algerian border" — to coordinates,
+// ACLED's region and cercle names, and ACLED's geo precision (1 the place,
+// 2 near it or a part of a region, 3 only the region or country).
+//
+// Scope reads a whole report once: the countries it names (including
+// demonyms such as "Malian"), the regions and cercles, "(Bankass, Mopti)"
+// parentheses after a name, and the unambiguous places it mentions. Each
+// homonym is then chosen by feature rank, agreement with those units and
+// distance to the report's other places.
+//
+// Choices, documented because ACLED leaves them open:
+//   - a region-only mention is placed at the regional capital at precision
+//     3; a cercle or province mention at its seat at precision 2 ("part of a
+//     region"); a country mention at the national capital at precision 3;
+//   - "N km <direction> of X" moves the point and recomputes the units,
+//     precision 2; "near X", "outskirts of X", "X area" keep X's point at
+//     precision 2;
+//   - "between X and Y", "on the road from X to Y" and "the X-Y axis" take
+//     the point of a known corridor (data/roads.geojson) nearest the
+//     midpoint when both ends lie on it, else the midpoint, precision 2;
+//   - an unknown name the text marks as a place ("the village of Xyz")
+//     keeps the name in Place.Unresolved and takes, in order: the place it
+//     is said to be near, the cercle or region in parentheses after it, or
+//     the report's main region (Fallback), at precision 2 or 3. A near-miss
+//     spelling of a known name (one letter off, or agreeing with the
+//     report's regions) is accepted instead;
+//   - "(coded as X at geoprecision N)", as in ACLED notes, places the
+//     expression before it at X.
+//
+// The cue words live in data/cues.txt and the vague areas in
+// data/areas.tsv, so an analyst can add a French preposition or a named
+// area without reading Go.
+package geocode

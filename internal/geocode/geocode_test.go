@@ -1,0 +1,232 @@
+package geocode
+
+import (
+	"io"
+	"log/slog"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sahelwatch/sahelwatch/internal/event"
+	"github.com/sahelwatch/sahelwatch/internal/gazetteer"
+)
+
+var (
+	once sync.Once
+	gc   *Geocoder
+)
+
+func geocoder(t testing.TB) *Geocoder {
+	t.Helper()
+	once.Do(func() {
+		g, err := gazetteer.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		gc = New(g, Options{})
+	})
+	if gc == nil {
+		t.Fatal("no geocoder")
+	}
+	return gc
+}
+
+// want describes the first place expression of a text.
+type want struct {
+	name       string // resolved name (prefix match), "" to skip
+	admin1     string
+	admin2     string
+	precision  int
+	unresolved string
+	lat, lon   float64 // checked within km when km > 0
+	km         float64
+}
+
+func TestScope(t *testing.T) {
+	gc := geocoder(t)
+	tests := []struct {
+		name, text string
+		want       want
+	}{
+		// Spelling variants and exonyms.
+		{"accent-free", "Soldiers were attacked in Ouelessebougou on Sunday.", want{name: "Wolossébougou", admin1: "Koulikoro", precision: 1}},
+		{"hyphen variant", "A convoy reached Tin Zaouatene.", want{name: "Ti-n-Zaouâtene", admin1: "Kidal", precision: 1}},
+		{"joined variant", "Fighting in Tinzaouaten near the border.", want{name: "Ti-n-Zaouâtene", admin1: "Kidal", precision: 1}},
+		{"exonym", "Rockets hit Timbuktu airport overnight.", want{name: "Timbuktu", admin1: "Tombouctou", precision: 1}},
+		{"french exonym", "Des obus sont tombés sur Tombouctou.", want{name: "Timbuktu", admin1: "Tombouctou", precision: 1}},
+		{"near-miss spelling", "Gunmen stormed the village of Baraouéli at dawn.", want{name: "Barouéli", admin1: "Segou", precision: 1}},
+		{"prefix commune de", "Des hommes armés ont attaqué la commune de Tamani.", want{name: "Tamani", admin1: "Segou", precision: 1}},
+		// Homonyms chosen from context.
+		{"parentheses", "An IED exploded in Léré (Koro, Mopti).", want{name: "Léré", admin1: "Mopti", admin2: "Koro", precision: 1}},
+		{"region mentioned", "Militants burned a school in Léré, in the Tombouctou region.", want{name: "Léré", admin1: "Tombouctou", precision: 1}},
+		{"country mentioned", "Burkinabe troops clashed with militants at Léré in northern Burkina Faso.", want{name: "Lèré", admin1: "Sahel"}},
+		{"proximity", "After leaving Niafunké, the convoy was ambushed at Léré.", want{name: "Niafunké", admin1: "Tombouctou", precision: 1}},
+		{"rank", "Gunmen attacked Kati, the garrison town.", want{name: "Kati", admin1: "Koulikoro", admin2: "Kati", precision: 1}},
+		// Vague and relative places.
+		{"near", "An IED exploded near Djibo.", want{name: "Djibo", admin1: "Sahel", precision: 2}},
+		{"outskirts", "Clashes on the outskirts of Ménaka left two dead.", want{name: "Ménaka", admin1: "Menaka", precision: 2}},
+		{"french near", "Une embuscade près de Douentza a fait trois morts.", want{name: "Douentza", admin1: "Mopti", precision: 2}},
+		{"offset", "The camp lies 30 km north of Gao.", want{name: "Gao", admin1: "Gao", precision: 2, lat: 16.2717 + 0.27, lon: -0.0447, km: 5}},
+		{"french offset", "Une attaque à 50 km au sud de Mopti.", want{name: "Mopti", precision: 2, lat: 14.4843 - 0.45, lon: -4.183, km: 5}},
+		{"between", "A bus hit a mine between Ségou and San.", want{name: "Ségou", admin1: "Segou", precision: 2, lat: 13.37, lon: -5.58, km: 60}},
+		{"road from", "Trucks were looted on the road from Bamako to Ségou.", want{precision: 2, lat: 13.04, lon: -7.13, km: 40}},
+		{"axis", "An IED struck a convoy on the Gao-Ansongo axis.", want{name: "Gao", precision: 2, lat: 15.97, lon: 0.23, km: 40}},
+		{"region only", "Militants attacked several villages in the Ségou region.", want{admin1: "Segou", precision: 3}},
+		{"french region", "Des affrontements dans la région de Mopti.", want{admin1: "Mopti", precision: 3}},
+		{"bf region", "Attacks rose in the Centre-Nord region.", want{admin1: "Centre-Nord", precision: 3}},
+		{"stop-listed region", "Villages in the Sahel region were emptied.", want{admin1: "Sahel", precision: 3}},
+		{"cercle only", "Unrest was reported in the cercle de Bankass.", want{name: "Bankass", admin1: "Mopti", admin2: "Bankass", precision: 2}},
+		{"country only", "The government of Niger declared a curfew.", want{name: "Niger", precision: 3}},
+		{"algerian border", "Drones struck a vehicle in the north near the Algerian border.", want{admin1: "Kidal", precision: 3}},
+		// Unknown names are kept, never dropped.
+		{"unknown with region", "Gunmen attacked the village of Kouroumari-Wéré in the Mopti region.", want{admin1: "Mopti", unresolved: "Kouroumari-Wéré"}},
+		{"unknown near known", "Jihadists raided the hamlet of Xabbaloum near Boni.", want{name: "Boni", precision: 2, unresolved: "Xabbaloum"}},
+		{"unknown with parentheses", "A mine hit a cart in Dourgouloumbo (Bankass, Mopti).", want{admin1: "Mopti", admin2: "Bankass", precision: 2, unresolved: "Dourgouloumbo"}},
+		{"coded as", "Militants ambushed a patrol between Kwarra and Dioura (coded as Dioura at geoprecision 2).", want{name: "Dioura", precision: 2}},
+		// Not places.
+		{"armed group", "Katiba Macina claimed the attack in Djenné.", want{name: "Djénné", admin1: "Mopti"}},
+		{"additions", "Soldiers at Boulkessi repelled an assault.", want{name: "Boulkessi", admin1: "Mopti", precision: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := gc.Scope(tt.text)
+			refs := s.In(0, len(tt.text))
+			if len(refs) == 0 {
+				t.Fatalf("no place in %q (fallback %+v)", tt.text, s.Fallback())
+			}
+			checkRef(t, tt.text, refs)
+			p := refs[0].Place
+			w := tt.want
+			if w.name != "" && !strings.HasPrefix(p.Name, w.name) {
+				t.Errorf("name = %q, want %q (%+v)", p.Name, w.name, p)
+			}
+			if w.admin1 != "" && p.Admin1 != w.admin1 {
+				t.Errorf("admin1 = %q, want %q (%+v)", p.Admin1, w.admin1, p)
+			}
+			if w.admin2 != "" && p.Admin2 != w.admin2 {
+				t.Errorf("admin2 = %q, want %q (%+v)", p.Admin2, w.admin2, p)
+			}
+			if w.precision != 0 && p.Precision != w.precision {
+				t.Errorf("precision = %d, want %d (%+v)", p.Precision, w.precision, p)
+			}
+			if p.Unresolved != w.unresolved {
+				t.Errorf("unresolved = %q, want %q (%+v)", p.Unresolved, w.unresolved, p)
+			}
+			if w.km > 0 {
+				if d := gazetteer.Km(p.Lat, p.Lon, w.lat, w.lon); d > w.km {
+					t.Errorf("point %.3f,%.3f is %.0f km from %.3f,%.3f", p.Lat, p.Lon, d, w.lat, w.lon)
+				}
+			}
+			if !p.Known() {
+				t.Errorf("place has no coordinates: %+v", p)
+			}
+		})
+	}
+}
+
+// checkRef checks offsets are valid, ordered and not overlapping.
+func checkRef(t *testing.T, text string, refs []event.PlaceRef) {
+	t.Helper()
+	last := 0
+	for _, r := range refs {
+		if r.Start < last || r.End < r.Start || r.End > len(text) {
+			t.Fatalf("bad offsets %d:%d after %d in %q", r.Start, r.End, last, text)
+		}
+		if r.Place.Precision < 0 || r.Place.Precision > 3 || math.IsNaN(r.Place.Lat) {
+			t.Fatalf("bad place %+v", r.Place)
+		}
+		last = r.End
+	}
+}
+
+func TestNotPlaces(t *testing.T) {
+	gc := geocoder(t)
+	for _, text := range []string{
+		"Amadou Koufa and Iyad Ag Ghaly issued a statement.",
+		"The Police and the Army said on Mardi that the Camp was calm.",
+		"Katiba Macina and Ansar Dine fighters pledged allegiance to the Islamic State.",
+		"",
+	} {
+		if refs := gc.Scope(text).In(0, len(text)); len(refs) != 0 {
+			t.Errorf("%q: unexpected places %+v", text, refs)
+		}
+	}
+}
+
+func TestInRange(t *testing.T) {
+	gc := geocoder(t)
+	text := "Gunmen attacked Kati. Later, soldiers were ambushed near Douentza."
+	s := gc.Scope(text)
+	cut := strings.Index(text, "Later")
+	if refs := s.In(0, cut); len(refs) != 1 || refs[0].Place.Name != "Kati" {
+		t.Errorf("first sentence: %+v", refs)
+	}
+	if refs := s.In(cut, len(text)); len(refs) != 1 || refs[0].Place.Precision != 2 {
+		t.Errorf("second sentence: %+v", refs)
+	}
+	if fb := s.Fallback(); fb.Precision != 3 || fb.Admin1 == "" {
+		t.Errorf("fallback = %+v", fb)
+	}
+	if refs := s.In(len(text), 0); len(refs) != 0 {
+		t.Errorf("empty range gave %+v", refs)
+	}
+}
+
+func TestUnknownKeepsName(t *testing.T) {
+	gc := geocoder(t)
+	// No unit anywhere: the event is not dropped, its name is kept.
+	text := "Gunmen burned the village of Zzyzxogou."
+	refs := gc.Scope(text).In(0, len(text))
+	if len(refs) != 1 || refs[0].Place.Unresolved != "Zzyzxogou" {
+		t.Fatalf("refs = %+v", refs)
+	}
+}
+
+func TestAdmin(t *testing.T) {
+	gc := geocoder(t)
+	c, a1, a2 := gc.Admin(14.35005, -3.61038)
+	if c != "Mali" || a1 != "Mopti" || a2 != "Bandiagara" {
+		t.Errorf("Admin(Bandiagara) = %s/%s/%s", c, a1, a2)
+	}
+}
+
+func TestRoadsOption(t *testing.T) {
+	g, err := gazetteer.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An unreadable roads file falls back to the embedded corridors.
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	gc := New(g, Options{RoadsPath: t.TempDir() + "/missing.geojson", Logger: quiet})
+	if len(gc.roads) == 0 {
+		t.Error("no embedded roads after a bad RoadsPath")
+	}
+}
+
+func FuzzScope(f *testing.F) {
+	for _, s := range []string{
+		"An IED exploded 30 km north of Gao (coded as Gao at geoprecision 2).",
+		"entre Ségou et San", "(Bankass, Mopti)", "\xff(coded as", "near near near", "Le Sahel région du Nord",
+	} {
+		f.Add(s)
+	}
+	gc := geocoder(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		sc := gc.Scope(s)
+		checkRef(t, s, sc.In(0, len(s)))
+		sc.Fallback()
+	})
+}
+
+func BenchmarkScope(b *testing.B) {
+	gc := geocoder(b)
+	text := "On 3 May, presumed JNIM militants ambushed an army convoy 20 km south of Boni, between Hombori and Douentza (Douentza, Mopti). " +
+		"The next day, gunmen attacked the village of Xyz near Mondoro and a mine exploded on the Gao-Ansongo axis."
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		s := gc.Scope(text)
+		s.In(0, len(text))
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
+}

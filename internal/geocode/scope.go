@@ -1,0 +1,666 @@
+package geocode
+
+import (
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/sahelwatch/sahelwatch/internal/event"
+	"github.com/sahelwatch/sahelwatch/internal/gazetteer"
+)
+
+// maxText bounds the text a scope analyses; longer reports are cut (at a
+// rune boundary) so a huge input cannot make analysis slow.
+const maxText = 1 << 20
+
+// mode says how a name is used.
+type mode int
+
+const (
+	bare   mode = iota // a name on its own
+	region             // "the Mopti region", "région de Ségou"
+	admin2             // "Bankass cercle", "province du Soum"
+)
+
+// mention is one name found in the text, known or not.
+type mention struct {
+	start, end int // byte offsets of the name
+	ti, tj     int // tokens [ti, tj)
+	text       string
+	cands      []gazetteer.Entry // empty for unknown names
+	mode       mode
+	local      map[string]bool // keys named in a following "(X, Y)"
+	parts      []string        // those parts' keys, in order
+	apposition bool            // local comes from ", Y" rather than parentheses
+	unknown    bool            // a capitalised name the text marks as a place
+	fuzzy      bool            // candidates come from a near-miss spelling
+	cue        int             // precision the preceding words imply (0: none)
+	chosen     gazetteer.Entry
+	ok         bool
+	score      float64
+}
+
+type scope struct {
+	gc      *Geocoder
+	text    string
+	toks    []gazetteer.Token
+	masked  []bool
+	used    []bool // bytes consumed by parentheses and areas
+	ms      []*mention
+	country map[string]float64 // country -> weight
+	region  map[string]float64 // folded admin1 -> weight
+	cercle  map[string]float64 // folded admin2 -> weight
+	refs    []event.PlaceRef
+	fb      event.Place
+}
+
+func (gc *Geocoder) analyse(text string) *scope {
+	if len(text) > maxText {
+		cut := maxText
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	s := &scope{gc: gc, text: text, country: map[string]float64{}, region: map[string]float64{}, cercle: map[string]float64{}}
+	s.toks = gazetteer.Tokens(text)
+	s.masked = gc.gaz.Masked(s.toks)
+	s.used = make([]bool, len(text)+1)
+	overrides := s.findOverrides()
+	areas := s.findAreas()
+	s.findMentions()
+	s.findUnknown()
+	s.context()
+	s.resolve()
+	s.build(areas, overrides)
+	return s
+}
+
+// In returns the place expressions within text[start:end].
+func (s *scope) In(start, end int) []event.PlaceRef {
+	var out []event.PlaceRef
+	for _, r := range s.refs {
+		if r.Start >= start && r.End <= end {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Fallback returns the report's main region or country at RegionPrecision.
+func (s *scope) Fallback() event.Place { return s.fb }
+
+// tokenAt returns the index of the first token starting at or after b.
+func (s *scope) tokenAt(b int) int {
+	return sort.Search(len(s.toks), func(i int) bool { return s.toks[i].Start >= b })
+}
+
+// plainGap reports whether the text between two tokens is only spaces and
+// apostrophes (so words belong to one phrase).
+func plainGap(g string) bool {
+	if len(g) > 3 || g == "" {
+		return false
+	}
+	for _, r := range g {
+		if r != ' ' && r != '\'' && r != '’' {
+			return false
+		}
+	}
+	return true
+}
+
+// before returns the length in tokens of the longest phrase of list that
+// ends right before token i, or 0.
+func (s *scope) before(i int, list []string) int {
+	best := 0
+	for _, p := range list {
+		w := strings.Fields(p)
+		n := len(w)
+		if n == 0 || n > i || n <= best {
+			continue
+		}
+		ok := true
+		for k := 0; k < n; k++ {
+			t := i - n + k
+			if s.toks[t].Word != w[k] || !plainGap(s.text[s.toks[t].End:s.toks[t+1].Start]) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			best = n
+		}
+	}
+	return best
+}
+
+// after returns the length in tokens of the longest phrase of list that
+// starts right at token j (after a plain gap from token j-1), or 0.
+func (s *scope) after(j int, list []string) int {
+	if j <= 0 || j >= len(s.toks) || !plainGap(s.text[s.toks[j-1].End:s.toks[j].Start]) {
+		return 0
+	}
+	best := 0
+	for _, p := range list {
+		w := strings.Fields(p)
+		n := len(w)
+		if n == 0 || j+n > len(s.toks) || n <= best {
+			continue
+		}
+		ok := true
+		for k := 0; k < n; k++ {
+			if s.toks[j+k].Word != w[k] || (k > 0 && !plainGap(s.text[s.toks[j+k-1].End:s.toks[j+k].Start])) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			best = n
+		}
+	}
+	return best
+}
+
+var (
+	codedAs   = regexp.MustCompile(`(?i)\(\s*coded\s([^()]{0,100})\)`)
+	geoPrecRe  = regexp.MustCompile(`(?i)\bgeo-?\s*[a-z]*\s*(\d)`)
+	codedNoise = regexp.MustCompile(`(?i)\b(?:as|at|an?|the|approximate|approximately|location|with|in|of|geo\S*)\b|[,;]`)
+)
+
+// override is an explicit "(coded as X at geoprecision N)" note: the
+// expression right before it is placed at X.
+type override struct {
+	start, end int
+	name       string
+	precision  int
+}
+
+func (s *scope) findOverrides() []override {
+	var out []override
+	for _, m := range codedAs.FindAllStringSubmatchIndex(s.text, -1) {
+		body := s.text[m[2]:m[3]]
+		o := override{start: m[0], end: m[1]}
+		if p := geoPrecRe.FindStringSubmatch(body); p != nil {
+			o.precision, _ = strconv.Atoi(p[1])
+			body = geoPrecRe.ReplaceAllString(body, " ")
+		}
+		o.name = strings.Join(strings.Fields(codedNoise.ReplaceAllString(body, " ")), " ")
+		s.use(m[0], m[1])
+		if o.name != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func (s *scope) use(a, b int) {
+	for i := a; i < b && i < len(s.used); i++ {
+		s.used[i] = true
+	}
+}
+
+// findAreas marks vague named areas ("near the Algerian border").
+func (s *scope) findAreas() []event.PlaceRef {
+	var out []event.PlaceRef
+	for i := 0; i < len(s.toks); i++ {
+		for _, a := range s.gc.areas {
+			n := len(a.words)
+			if n == 0 || i+n > len(s.toks) || s.used[s.toks[i].Start] {
+				continue
+			}
+			ok := true
+			for k, w := range a.words {
+				if s.toks[i+k].Word != w {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			st, en := s.toks[i].Start, s.toks[i+n-1].End
+			c, a1, a2 := s.gc.Admin(a.lat, a.lon)
+			p := event.Place{Name: s.text[st:en], Mention: s.text[st:en], Country: c, Admin1: a1, Lat: a.lat, Lon: a.lon, Precision: a.precision}
+			if a.precision < event.RegionPrecision {
+				p.Admin2 = a2
+			}
+			out = append(out, event.PlaceRef{Start: st, End: en, Place: p})
+			s.use(st, en)
+			i += n - 1
+			break
+		}
+	}
+	return out
+}
+
+var parenRe = regexp.MustCompile(`^\s*\(([^()]{1,100})\)`)
+
+// findMentions collects the gazetteer's matches, re-reads names used with
+// a region or cercle word, and reads "(Bankass, Mopti)" parentheses.
+func (s *scope) findMentions() {
+	g := s.gc.gaz
+	c := s.gc.cues
+	for _, m := range g.FindAll(s.text) {
+		if s.used[m.Start] {
+			continue
+		}
+		ti := s.tokenAt(m.Start)
+		tj := s.tokenAt(m.End)
+		if s.after(tj, c.groupAfter) > 0 {
+			continue
+		}
+		s.ms = append(s.ms, &mention{start: m.Start, end: m.End, ti: ti, tj: tj, text: m.Text, cands: m.Entries})
+	}
+	// Region names that are also common words ("Sahel", "Nord", "Centre")
+	// are on the stop list; read them only next to a region word.
+	for i, t := range s.toks {
+		if !t.Upper || s.used[t.Start] || s.masked[i] || s.covered(t.Start) {
+			continue
+		}
+		pre := s.before(i, c.regionBefore) > 0 || s.before(i, c.admin2Before) > 0
+		for n := 3; n >= 1; n-- {
+			j := i + n
+			if j > len(s.toks) {
+				continue
+			}
+			post := s.after(j, c.regionAfter) > 0 || s.after(j, c.admin2After) > 0
+			if !pre && !post {
+				continue
+			}
+			st, en := t.Start, s.toks[j-1].End
+			es := g.Lookup(s.text[st:en])
+			var areas []gazetteer.Entry
+			for _, e := range es {
+				if e.Level == gazetteer.Admin1 || e.Level == gazetteer.Admin2 {
+					areas = append(areas, e)
+				}
+			}
+			if len(areas) == 0 {
+				continue
+			}
+			s.ms = append(s.ms, &mention{start: st, end: en, ti: i, tj: j, text: s.text[st:en], cands: areas})
+			break
+		}
+	}
+	sort.Slice(s.ms, func(a, b int) bool { return s.ms[a].start < s.ms[b].start })
+	for _, m := range s.ms {
+		s.classify(m)
+	}
+}
+
+func (s *scope) covered(b int) bool {
+	for _, m := range s.ms {
+		if b >= m.start && b < m.end {
+			return true
+		}
+	}
+	return false
+}
+
+// classify sets a mention's mode from the words around it and reads the
+// parentheses after it.
+func (s *scope) classify(m *mention) {
+	c := s.gc.cues
+	key := gazetteer.Words(m.text)
+	hasLevel := func(l gazetteer.Level) bool {
+		for _, e := range m.cands {
+			if e.Level == l {
+				return true
+			}
+		}
+		return false
+	}
+	endsWith := func(list []string) bool {
+		for _, w := range list {
+			if strings.HasSuffix(key, " "+w) {
+				return true
+			}
+		}
+		return false
+	}
+	if m.cue == 0 && m.ti < len(s.toks) {
+		switch {
+		case s.before(m.ti, c.near) > 0:
+			m.cue = event.NearPrecision
+		case s.before(m.ti, c.place) > 0 || s.before(m.ti, c.between) > 0 || s.before(m.ti, c.and) > 0:
+			m.cue = event.PlacePrecision
+		}
+	}
+	switch {
+	case hasLevel(gazetteer.Admin1) && (s.before(m.ti, c.regionBefore) > 0 || s.after(m.tj, c.regionAfter) > 0 || endsWith(c.regionAfter)):
+		m.mode = region
+	case hasLevel(gazetteer.Admin2) && (s.before(m.ti, c.admin2Before) > 0 || s.after(m.tj, c.admin2After) > 0 || endsWith(c.admin2After)):
+		m.mode = admin2
+	}
+	if p := parenRe.FindStringSubmatchIndex(s.text[m.end:]); p != nil && !s.used[m.end+p[2]] {
+		m.local = map[string]bool{}
+		for _, part := range strings.Split(s.text[m.end+p[2]:m.end+p[3]], ",") {
+			k := gazetteer.Key(part)
+			for _, e := range s.gc.gaz.Lookup(part) {
+				// "(Bankass, Mopti)": admin names, or towns that stand for them.
+				if e.Level == gazetteer.Admin1 || e.Level == gazetteer.Admin2 || e.Level == gazetteer.Country {
+					k = gazetteer.Key(e.Admin1)
+					if e.Level == gazetteer.Admin2 {
+						k = gazetteer.Key(e.Admin2)
+					}
+					if e.Level == gazetteer.Country {
+						k = gazetteer.Key(e.Country)
+					}
+					m.local[k] = true
+				}
+			}
+			// Only parts that name known places or units constrain
+			// ("Koro (ville)" does not).
+			if k != "" && len(s.gc.gaz.Lookup(part)) > 0 {
+				m.local[gazetteer.Key(part)] = true
+				m.parts = append(m.parts, gazetteer.Key(part))
+			}
+		}
+		s.use(m.end+p[0], m.end+p[1])
+	}
+}
+
+// findUnknown finds capitalised names the gazetteer does not know but the
+// words before them mark as places ("the village of Xyz", "in Xyz").
+func (s *scope) findUnknown() {
+	g := s.gc.gaz
+	c := s.gc.cues
+	var extra []*mention
+	for i := 0; i < len(s.toks); i++ {
+		t := s.toks[i]
+		if !t.Upper || t.AllCaps || s.masked[i] || s.used[t.Start] || s.covered(t.Start) {
+			continue
+		}
+		j := i + 1
+		for j < len(s.toks) && j-i < 4 && s.toks[j].Upper && !s.masked[j] && !s.covered(s.toks[j].Start) && joinGap(s.text[s.toks[j-1].End:s.toks[j].Start]) {
+			j++
+		}
+		cue := 0
+		switch {
+		case s.before(i, c.near) > 0 || s.after(j, c.nearAfter) > 0:
+			cue = event.NearPrecision
+		case s.before(i, c.place) > 0 || s.before(i, c.between) > 0 || s.before(i, c.and) > 0 && i >= 2 && s.prevIsPlace(i):
+			cue = event.PlacePrecision
+		default:
+			continue
+		}
+		name := s.text[t.Start:s.toks[j-1].End]
+		if g.Stop(name) || g.Stop(t.Word) || g.IsPerson(t.Word) || c.demonym[t.Word] != "" || len(gazetteer.Key(name)) < 3 || hasDigit(name) {
+			i = j - 1
+			continue
+		}
+		m := &mention{start: t.Start, end: s.toks[j-1].End, ti: i, tj: j, text: name, unknown: true, cue: cue}
+		s.classify(m)
+		if fz := g.LookupFuzzy(name); len(fz) > 0 {
+			// A near-miss spelling must agree with "(cercle, region)"
+			// when the text gives one.
+			var keep []gazetteer.Entry
+			for _, e := range fz {
+				if len(m.local) == 0 || m.local[gazetteer.Key(e.Admin1)] || m.local[gazetteer.Key(e.Admin2)] {
+					keep = append(keep, e)
+				}
+			}
+			if len(keep) > 0 {
+				m.cands = keep
+				m.unknown = false
+				m.fuzzy = true
+			}
+		}
+		extra = append(extra, m)
+		i = j - 1
+	}
+	s.ms = append(s.ms, extra...)
+	sort.Slice(s.ms, func(a, b int) bool { return s.ms[a].start < s.ms[b].start })
+}
+
+// prevIsPlace reports whether an "and" cue before token i follows a known
+// place, as in "between Gao and Xyz".
+func (s *scope) prevIsPlace(i int) bool {
+	n := s.before(i, s.gc.cues.and)
+	if n == 0 || i-n-1 < 0 {
+		return false
+	}
+	return s.covered(s.toks[i-n-1].Start)
+}
+
+func joinGap(g string) bool {
+	if g == "" || len(g) > 3 {
+		return false
+	}
+	return strings.Trim(g, " -'’") == ""
+}
+
+func hasDigit(s string) bool {
+	return strings.IndexFunc(s, unicode.IsDigit) >= 0
+}
+
+// context weighs the countries, regions and cercles the report names.
+func (s *scope) context() {
+	c := s.gc.cues
+	for i, t := range s.toks {
+		if country := c.demonym[t.Word]; country != "" {
+			s.country[country]++
+		}
+		for _, h := range s.gc.hints {
+			if i+len(h.words) > len(s.toks) || s.toks[i].Word != h.words[0] {
+				continue
+			}
+			ok := true
+			for k, w := range h.words {
+				ok = ok && s.toks[i+k].Word == w
+			}
+			if ok {
+				for _, r := range h.regions {
+					s.region[r] += 0.5
+				}
+			}
+		}
+	}
+	// "Doma, Koro" and "Gassel, Mondoro": a place right after a comma
+	// locates the one before it, as parentheses do.
+	for k := 0; k+1 < len(s.ms); k++ {
+		a, b := s.ms[k], s.ms[k+1]
+		if a.local != nil || len(b.cands) == 0 || strings.TrimSpace(s.text[a.end:b.start]) != "," {
+			continue
+		}
+		e := b.cands[0]
+		if e.Level == gazetteer.Place && e.Rank < 75 || len(a.cands) > 0 && a.cands[0].Rank >= 80 {
+			continue
+		}
+		a.apposition = true
+		a.local = map[string]bool{gazetteer.Key(b.text): true, gazetteer.Key(e.Admin1): true}
+		if e.Level != gazetteer.Admin1 {
+			a.local[gazetteer.Key(e.Admin2)] = true
+		}
+		a.parts = []string{gazetteer.Key(b.text)}
+	}
+	for _, m := range s.ms {
+		for k := range m.local {
+			s.region[k] += 2
+			s.cercle[k] += 2
+		}
+		if len(m.cands) == 0 {
+			continue
+		}
+		top := m.cands[0]
+		switch {
+		case m.mode == region || top.Level == gazetteer.Admin1 && len(m.cands) == 1:
+			s.region[gazetteer.Key(top.Admin1)] += 2
+			s.country[top.Country]++
+		case m.mode == admin2:
+			s.cercle[gazetteer.Key(top.Admin2)] += 2
+			s.region[gazetteer.Key(top.Admin1)]++
+			s.country[top.Country]++
+		case top.Level == gazetteer.Country:
+			s.country[top.Country] += 2
+		case top.Rank >= 80 && (len(m.cands) == 1 || m.cands[1].Rank < top.Rank):
+			// An unambiguous major town says which region the report is about.
+			s.region[gazetteer.Key(top.Admin1)]++
+			s.country[top.Country]++
+		}
+	}
+}
+
+// filter keeps the candidates a mention's mode allows.
+func filter(m *mention) []gazetteer.Entry {
+	var out []gazetteer.Entry
+	want := func(e gazetteer.Entry) bool {
+		switch m.mode {
+		case region:
+			return e.Level == gazetteer.Admin1
+		case admin2:
+			return e.Level == gazetteer.Admin2
+		}
+		return e.Level == gazetteer.Place || e.Level == gazetteer.Country
+	}
+	for _, e := range m.cands {
+		if want(e) {
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		// A bare region or province name ("Centre-Nord", "Soum").
+		for _, e := range m.cands {
+			if e.Level == gazetteer.Admin1 || e.Level == gazetteer.Admin2 || e.Level == gazetteer.Admin3 {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// resolve picks each mention's entry in two passes: first by rank and the
+// report's countries and regions, then again with the distance to the other
+// places as well.
+func (s *scope) resolve() {
+	for pass := 0; pass < 2; pass++ {
+		for _, m := range s.ms {
+			cands := filter(m)
+			if len(m.local) > 0 {
+				// "(Tessalit, Kidal)" after a name states its units; when no
+				// candidate agrees, the name is an unknown namesake.
+				var agree []gazetteer.Entry
+				for _, e := range cands {
+					if e.Level != gazetteer.Place || m.local[gazetteer.Key(e.Admin1)] || m.local[gazetteer.Key(e.Admin2)] || m.local[gazetteer.Key(e.Country)] {
+						agree = append(agree, e)
+					}
+				}
+				if len(agree) == 0 {
+					m.ok, m.unknown = false, true
+					continue
+				}
+				if len(agree) > 0 {
+					cands = agree
+				}
+			}
+			m.ok = false
+			for _, e := range cands {
+				// A village in a country the report never names, written
+				// without "in", "near" or "(cercle, region)", is more
+				// likely a word or a name ("Tigre helicopters").
+				if len(s.country) > 0 && s.country[e.Country] == 0 && e.Rank < 80 && m.cue == 0 && len(m.local) == 0 {
+					continue
+				}
+				sc := s.score(m, e, pass == 1)
+				if !m.ok || sc > m.score {
+					m.chosen, m.score, m.ok = e, sc, true
+				}
+			}
+			if pass == 1 && m.fuzzy && m.ok && !s.supported(m) {
+				// A near-miss spelling alone is weak evidence: keep the
+				// name unresolved unless the report's context agrees.
+				m.ok, m.unknown, m.cands = false, true, nil
+			}
+		}
+	}
+}
+
+// supported reports whether a fuzzy match lies in a region or cercle the
+// report names, or within 150 km of another place it names exactly.
+func (s *scope) supported(m *mention) bool {
+	e := m.chosen
+	// One letter off, in a country the report names (or names none).
+	if s.gc.gaz.FuzzyDistance(m.text, e) <= 1 && (len(s.country) == 0 || s.country[e.Country] > 0) {
+		return true
+	}
+	if len(m.local) > 0 || s.region[gazetteer.Key(e.Admin1)] > 0 || s.cercle[gazetteer.Key(e.Admin2)] > 0 {
+		return true
+	}
+	for _, o := range s.ms {
+		if o != m && o.ok && !o.fuzzy && o.chosen.Level == gazetteer.Place && gazetteer.Km(e.Lat, e.Lon, o.chosen.Lat, o.chosen.Lon) < 150 {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *scope) score(m *mention, e gazetteer.Entry, near bool) float64 {
+	sc := float64(e.Rank)
+	k1, k2, kc := gazetteer.Key(e.Admin1), gazetteer.Key(e.Admin2), gazetteer.Key(e.Country)
+	if m.local[k1] {
+		sc += 150
+	}
+	if m.local[k2] {
+		sc += 150
+	}
+	if m.local[kc] {
+		sc += 60
+	}
+	sc += 15 * math.Min(s.region[k1], 3)
+	sc += 10 * math.Min(s.cercle[k2], 3)
+	if w := s.country[e.Country]; w > 0 {
+		sc += 20 + 5*math.Min(w, 4)
+	} else if len(s.country) > 0 {
+		sc -= 20
+	}
+	if near && e.Level == gazetteer.Place {
+		best := math.Inf(1)
+		for _, o := range s.ms {
+			if o == m || !o.ok || o.chosen.Level != gazetteer.Place {
+				continue
+			}
+			if d := gazetteer.Km(e.Lat, e.Lon, o.chosen.Lat, o.chosen.Lon); d < best {
+				best = d
+			}
+		}
+		if best < 300 {
+			sc += 40 * (1 - best/300)
+		}
+	}
+	// Among homonyms prefer the one whose main spelling is the one written.
+	if gazetteer.Key(e.Name) == gazetteer.Key(m.text) {
+		sc += 8
+	}
+	return sc
+}
+
+var (
+	kmDirRe = regexp.MustCompile(`(\d+)\s?(?:km|kms|kilometres?|kilometers?)\s(?:to the\s|au\s|a l\s|a la\s)?((?:north|south|nord|sud|east|west|est|ouest)(?:\s?(?:east|west|est|ouest))?(?:ern)?)\s(?:of|from|de|du|d)\s(?:the\s|la\s|l\s)?(?:(?:town|village|city|locality|commune|ville|localite|du village|la ville|la localite|la commune)\s(?:of|de|d)\s)?$`)
+	kmRe    = regexp.MustCompile(`(\d+)\s?(?:km|kms|kilometres?|kilometers?)\s(?:away\s)?(?:from|de|d|of|outside)\s(?:the\s|la\s|l\s)?(?:(?:town|village|city|locality|ville|localite)\s(?:of|de|d)\s)?$`)
+	dirRe   = regexp.MustCompile(`(?:^|\s)(?:north|south|east|west|nord|sud|est|ouest)(?:\s?(?:east|west|est|ouest))?(?:ern)?\s(?:of|de|du|d)\s(?:the\s|la\s|l\s)?$`)
+)
+
+// prefix returns the folded words in the 80 bytes before b, cut at the last
+// sentence or clause break.
+func (s *scope) prefix(b int) string {
+	a := max(0, b-80)
+	for a < b && !utf8.RuneStart(s.text[a]) {
+		a++
+	}
+	p := s.text[a:b]
+	if i := strings.LastIndexAny(p, ".;:!?()\n"); i >= 0 {
+		p = p[i+1:]
+	}
+	if strings.TrimSpace(p) == "" {
+		return ""
+	}
+	w := gazetteer.Words(p)
+	if w == "" {
+		return ""
+	}
+	return w + " "
+}

@@ -1,0 +1,225 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migration is one schema step. Steps run in order, each in its own
+// transaction; never edit or reorder a step that has shipped, append a new one.
+type migration func(ctx context.Context, tx *sql.Tx) error
+
+// execAll returns a step that runs each statement in turn.
+func execAll(stmts ...string) migration {
+	return func(ctx context.Context, tx *sql.Tx) error {
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+var migrations = []migration{
+	// 1: the initial schema.
+	execAll(
+		`CREATE TABLE reports (
+			id          INTEGER PRIMARY KEY,
+			doc         TEXT NOT NULL,
+			url         TEXT NOT NULL DEFAULT '',
+			outlet      TEXT NOT NULL DEFAULT '',
+			title       TEXT NOT NULL DEFAULT '',
+			author      TEXT NOT NULL DEFAULT '',
+			lang        TEXT NOT NULL DEFAULT '',
+			format      TEXT NOT NULL DEFAULT '',
+			published   TEXT NOT NULL DEFAULT '', -- RFC 3339, '' when unknown
+			date_source TEXT NOT NULL DEFAULT '',
+			hash        TEXT NOT NULL UNIQUE,
+			text        TEXT NOT NULL DEFAULT '',
+			ingested_at TEXT NOT NULL,
+			status      TEXT NOT NULL DEFAULT 'ok',
+			error       TEXT NOT NULL DEFAULT ''
+		)`,
+		`CREATE INDEX reports_doc ON reports(doc)`,
+		`CREATE INDEX reports_url ON reports(url) WHERE url <> ''`,
+		`CREATE INDEX reports_ingested ON reports(ingested_at)`,
+
+		// seq gives each event a stable integer rowid for the FTS table;
+		// id is the public identifier.
+		`CREATE TABLE events (
+			seq            INTEGER PRIMARY KEY,
+			id             TEXT NOT NULL UNIQUE,
+			doc            TEXT NOT NULL DEFAULT '',
+			kind           TEXT NOT NULL DEFAULT '',
+			event_date     TEXT NOT NULL, -- YYYY-MM-DD
+			time_precision INTEGER NOT NULL DEFAULT 0,
+			event_type     TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+			sub_event_type TEXT NOT NULL DEFAULT '',
+			actor1         TEXT NOT NULL DEFAULT '',
+			assoc_actor_1  TEXT NOT NULL DEFAULT '',
+			inter1         INTEGER NOT NULL DEFAULT 0,
+			actor2         TEXT NOT NULL DEFAULT '',
+			assoc_actor_2  TEXT NOT NULL DEFAULT '',
+			inter2         INTEGER NOT NULL DEFAULT 0,
+			actors_folded  TEXT NOT NULL DEFAULT '', -- lower-cased, accent-free actor names for Filter.Actor
+			country        TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+			admin1         TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+			admin2         TEXT NOT NULL DEFAULT '',
+			location       TEXT NOT NULL DEFAULT '',
+			mention        TEXT NOT NULL DEFAULT '',
+			geonameid      INTEGER NOT NULL DEFAULT 0,
+			latitude       REAL NOT NULL DEFAULT 0,
+			longitude      REAL NOT NULL DEFAULT 0,
+			geo_precision  INTEGER NOT NULL DEFAULT 0,
+			unresolved     TEXT NOT NULL DEFAULT '',
+			fatalities     INTEGER NOT NULL DEFAULT 0,
+			fatalities_low INTEGER NOT NULL DEFAULT 0,
+			fatalities_high INTEGER NOT NULL DEFAULT 0,
+			confidence     REAL NOT NULL DEFAULT 0,
+			notes          TEXT NOT NULL DEFAULT '',
+			created_at     TEXT NOT NULL,
+			updated_at     TEXT NOT NULL
+		)`,
+		`CREATE INDEX events_date ON events(event_date, id)`,
+		`CREATE INDEX events_kind_date ON events(kind, event_date)`,
+		`CREATE INDEX events_admin1 ON events(admin1)`,
+		`CREATE INDEX events_type ON events(event_type)`,
+		`CREATE INDEX events_latlon ON events(latitude, longitude)`,
+		`CREATE INDEX events_fatalities ON events(fatalities, id)`,
+
+		`CREATE TABLE event_sources (
+			id         INTEGER PRIMARY KEY,
+			event_id   TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE ON UPDATE CASCADE,
+			report_id  INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+			doc        TEXT NOT NULL DEFAULT '',
+			url        TEXT NOT NULL DEFAULT '',
+			outlet     TEXT NOT NULL DEFAULT '',
+			published  TEXT NOT NULL DEFAULT '', -- YYYY-MM-DD or ''
+			excerpt    TEXT NOT NULL DEFAULT '',
+			fatalities INTEGER NOT NULL DEFAULT -1,
+			UNIQUE (event_id, report_id)
+		)`,
+		`CREATE INDEX event_sources_report ON event_sources(report_id)`,
+
+		`CREATE TABLE evidence (
+			id        INTEGER PRIMARY KEY,
+			event_id  TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE ON UPDATE CASCADE,
+			report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+			doc       TEXT NOT NULL DEFAULT '',
+			start_pos INTEGER NOT NULL DEFAULT 0,
+			end_pos   INTEGER NOT NULL DEFAULT 0,
+			text      TEXT NOT NULL DEFAULT ''
+		)`,
+		`CREATE INDEX evidence_event ON evidence(event_id)`,
+		`CREATE INDEX evidence_report ON evidence(report_id)`,
+
+		`CREATE TABLE revisions (
+			id       INTEGER PRIMARY KEY,
+			event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE ON UPDATE CASCADE,
+			at       TEXT NOT NULL,
+			doc      TEXT NOT NULL DEFAULT '',
+			action   TEXT NOT NULL,
+			changes  TEXT NOT NULL DEFAULT '{}' -- JSON object
+		)`,
+		`CREATE INDEX revisions_event ON revisions(event_id)`,
+
+		// A merge keeps the stored event as it was before and the incoming
+		// event as extracted, so the merge can be undone later.
+		`CREATE TABLE merges (
+			id        INTEGER PRIMARY KEY,
+			event_id  TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE ON UPDATE CASCADE,
+			report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+			doc       TEXT NOT NULL DEFAULT '',
+			at        TEXT NOT NULL,
+			rules     TEXT NOT NULL DEFAULT '{}', -- JSON: field -> rule
+			before    TEXT NOT NULL DEFAULT '{}', -- JSON: the stored event before the merge
+			incoming  TEXT NOT NULL DEFAULT '{}'  -- JSON: the incoming event
+		)`,
+		`CREATE INDEX merges_event ON merges(event_id)`,
+
+		`CREATE TABLE failures (
+			id     INTEGER PRIMARY KEY,
+			doc    TEXT NOT NULL DEFAULT '',
+			url    TEXT NOT NULL DEFAULT '',
+			reason TEXT NOT NULL DEFAULT '',
+			at     TEXT NOT NULL
+		)`,
+		`CREATE INDEX failures_at ON failures(at)`,
+
+		// rowid = events.seq. The body is rewritten whenever an event's
+		// notes or evidence change.
+		`CREATE VIRTUAL TABLE events_fts USING fts5(body, tokenize = "unicode61 remove_diacritics 2")`,
+	),
+}
+
+// SchemaVersion is the schema version this build writes: the number of
+// migration steps it knows.
+func SchemaVersion() int { return len(migrations) }
+
+// Migrate brings the schema up to SchemaVersion, one transaction per step.
+// It is safe to call on an up-to-date database and from several processes:
+// each step re-reads the version under the write lock before running. It
+// fails if the database was written by a newer build.
+func (s *Store) Migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx,
+		`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	for i := range migrations {
+		if err := s.migrateStep(ctx, i); err != nil {
+			return fmt.Errorf("sqlite: migrate to version %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) migrateStep(ctx context.Context, i int) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	v, err := version(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("database schema version %d is newer than this build's %d", v, len(migrations))
+	}
+	if v > i {
+		return nil
+	}
+	if err := migrations[i](ctx, tx); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version(version) VALUES (?)`, i+1); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func version(ctx context.Context, q querier) (int, error) {
+	var v sql.NullInt64
+	if err := q.QueryRowContext(ctx, `SELECT max(version) FROM schema_version`).Scan(&v); err != nil {
+		return 0, err
+	}
+	return int(v.Int64), nil
+}
+
+// Version returns the schema version stored in the database.
+func (s *Store) Version(ctx context.Context) (int, error) {
+	v, err := version(ctx, s.r)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: schema version: %w", err)
+	}
+	return v, nil
+}

@@ -1,0 +1,345 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"unicode"
+
+	"github.com/sahelwatch/sahelwatch/internal/event"
+	"github.com/sahelwatch/sahelwatch/internal/store"
+)
+
+// Page sizes for Events.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 1000
+)
+
+// ErrBadFilter is wrapped by the errors Events and CountEvents return for
+// a filter they cannot run: an unknown sort or a malformed cursor.
+var ErrBadFilter = errors.New("bad filter")
+
+// where builds the WHERE clause for f (without the cursor), with its
+// parameters. All user values travel as parameters.
+func where(f store.Filter) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, a ...any) {
+		conds = append(conds, cond)
+		args = append(args, a...)
+	}
+	if !f.From.IsZero() {
+		add(`event_date >= ?`, formatDate(f.From))
+	}
+	if !f.To.IsZero() {
+		add(`event_date <= ?`, formatDate(f.To))
+	}
+	if f.EventType != "" {
+		add(`event_type = ?`, f.EventType)
+	}
+	if a := strings.TrimSpace(strings.ReplaceAll(fold(f.Actor), "\x1f", "")); a != "" {
+		add(`instr(actors_folded, ?) > 0`, a)
+	}
+	if f.Country != "" {
+		add(`country = ?`, f.Country)
+	}
+	if f.Admin1 != "" {
+		add(`admin1 = ?`, f.Admin1)
+	}
+	if f.Kind != "" {
+		add(`kind = ?`, string(f.Kind))
+	}
+	if f.MinFatalities > 0 {
+		add(`fatalities >= ?`, f.MinFatalities)
+	}
+	if q := ftsQuery(f.Query); q != "" {
+		add(`seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)`, q)
+	}
+	if b := f.BBox; b != nil {
+		// Events without coordinates sit at 0,0 and are in no box.
+		add(`longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ? AND NOT (latitude = 0 AND longitude = 0)`,
+			finite(b[0]), finite(b[2]), finite(b[1]), finite(b[3]))
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// finite keeps NaN out of SQL, where it would become NULL and match nothing
+// silently; an infinite bound is as good as none.
+func finite(x float64) float64 {
+	if math.IsNaN(x) {
+		return 0
+	}
+	return math.Max(-math.MaxFloat64, math.Min(x, math.MaxFloat64))
+}
+
+// ftsQuery turns free user text into an FTS5 query that cannot be a
+// syntax error: every run of letters and digits becomes a quoted string,
+// and the strings are ANDed. It returns "" when the text has no words,
+// which filters nothing.
+func ftsQuery(s string) string {
+	words := strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
+	})
+	for i, w := range words {
+		// FieldsFunc leaves no quotes in a word, so plain quoting is safe.
+		words[i] = `"` + w + `"`
+	}
+	return strings.Join(words, " ")
+}
+
+// sortSpec is one supported order and how to resume after a row.
+type sortSpec struct {
+	name    string
+	order   string
+	after   string // keyset condition: rows strictly after (key, id)
+	byFatal bool   // the key is fatalities, not the date
+}
+
+var sorts = map[string]sortSpec{
+	"date":       {"date", ` ORDER BY event_date DESC, id DESC`, `(event_date, id) < (?, ?)`, false},
+	"-date":      {"-date", ` ORDER BY event_date ASC, id ASC`, `(event_date, id) > (?, ?)`, false},
+	"fatalities": {"fatalities", ` ORDER BY fatalities DESC, id DESC`, `(fatalities, id) < (?, ?)`, true},
+}
+
+// cursor is the position after the last row of a page. Encoded as base64
+// JSON, it is opaque to callers but easy to inspect when debugging.
+type cursor struct {
+	Sort  string `json:"s"`
+	Date  string `json:"d,omitempty"`
+	Fatal int    `json:"f,omitempty"`
+	ID    string `json:"id"`
+}
+
+func encodeCursor(c cursor) string {
+	b, _ := json.Marshal(c) // a struct of strings and ints always marshals
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s, sort string) (cursor, error) {
+	var c cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return c, fmt.Errorf("%w: malformed cursor", ErrBadFilter)
+	}
+	if err := json.Unmarshal(b, &c); err != nil || c.ID == "" {
+		return c, fmt.Errorf("%w: malformed cursor", ErrBadFilter)
+	}
+	if c.Sort != sort {
+		return c, fmt.Errorf("%w: cursor is for sort %q, not %q", ErrBadFilter, c.Sort, sort)
+	}
+	return c, nil
+}
+
+// Events lists the events matching f, one page at a time, with sources
+// and evidence. Limit defaults to DefaultLimit and is capped at MaxLimit.
+// Errors wrap ErrBadFilter for an unknown sort or a malformed cursor.
+func (s *Store) Events(ctx context.Context, f store.Filter) ([]event.Event, string, error) {
+	sortName := f.Sort
+	if sortName == "" {
+		sortName = "date"
+	}
+	spec, ok := sorts[sortName]
+	if !ok {
+		return nil, "", fmt.Errorf("sqlite: events: %w: unknown sort %q", ErrBadFilter, f.Sort)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+
+	cond, args := where(f)
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor, spec.name)
+		if err != nil {
+			return nil, "", fmt.Errorf("sqlite: events: %w", err)
+		}
+		if cond == "" {
+			cond = " WHERE "
+		} else {
+			cond += " AND "
+		}
+		cond += spec.after
+		if spec.byFatal {
+			args = append(args, c.Fatal, c.ID)
+		} else {
+			args = append(args, c.Date, c.ID)
+		}
+	}
+	args = append(args, limit+1)
+
+	// One read transaction, so the events and their sources come from the
+	// same snapshot.
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, "", fmt.Errorf("sqlite: events: %w", err)
+	}
+	defer tx.Rollback()
+	evs, err := queryEvents(ctx, tx, `SELECT `+eventCols+` FROM events`+cond+spec.order+` LIMIT ?`, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("sqlite: events: %w", err)
+	}
+	var next string
+	if len(evs) > limit {
+		evs = evs[:limit]
+		last := evs[limit-1]
+		next = encodeCursor(cursor{Sort: spec.name, Date: formatDate(last.Date), Fatal: last.Fatalities, ID: last.ID})
+	}
+	if evs == nil {
+		evs = []event.Event{}
+	}
+	return evs, next, nil
+}
+
+// CountEvents counts the events matching f; Sort, Limit and Cursor are ignored.
+func (s *Store) CountEvents(ctx context.Context, f store.Filter) (int, error) {
+	cond, args := where(f)
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM events`+cond, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite: count events: %w", err)
+	}
+	return n, nil
+}
+
+// Event returns one event with its sources, evidence and revisions, oldest
+// revision first. The error wraps store.ErrNotFound when there is no such event.
+func (s *Store) Event(ctx context.Context, id string) (store.EventDetail, error) {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return store.EventDetail{}, fmt.Errorf("sqlite: event %q: %w", id, err)
+	}
+	defer tx.Rollback()
+	evs, err := queryEvents(ctx, tx, `SELECT `+eventCols+` FROM events WHERE id = ?`, id)
+	if err != nil {
+		return store.EventDetail{}, fmt.Errorf("sqlite: event %q: %w", id, err)
+	}
+	if len(evs) == 0 {
+		return store.EventDetail{}, fmt.Errorf("sqlite: event %q: %w", id, store.ErrNotFound)
+	}
+	d := store.EventDetail{Event: evs[0], Revisions: []store.Revision{}}
+	rows, err := tx.QueryContext(ctx, `SELECT at, doc, action, changes FROM revisions WHERE event_id = ? ORDER BY id`, id)
+	if err != nil {
+		return store.EventDetail{}, fmt.Errorf("sqlite: event %q: revisions: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rev store.Revision
+		var at, changes string
+		if err := rows.Scan(&at, &rev.Doc, &rev.Action, &changes); err != nil {
+			return store.EventDetail{}, fmt.Errorf("sqlite: event %q: revisions: %w", id, err)
+		}
+		rev.At = parseTime(at)
+		if changes != "" && changes != "{}" {
+			if err := json.Unmarshal([]byte(changes), &rev.Changes); err != nil {
+				return store.EventDetail{}, fmt.Errorf("sqlite: event %q: revision changes: %w", id, err)
+			}
+		}
+		d.Revisions = append(d.Revisions, rev)
+	}
+	if err := rows.Err(); err != nil {
+		return store.EventDetail{}, fmt.Errorf("sqlite: event %q: revisions: %w", id, err)
+	}
+	return d, nil
+}
+
+// Reports lists stored reports and recorded failures, newest first, at
+// most limit of them (DefaultLimit when limit <= 0, capped at MaxLimit).
+// Failures have Status "failed", the reason in Error and no events; their
+// IDs number the failure log, not the reports.
+func (s *Store) Reports(ctx context.Context, limit int) ([]store.ReportInfo, error) {
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: reports: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `
+		SELECT id, doc, url, title, lang, published, ingested_at, status, error, 0 AS failed FROM reports
+		UNION ALL
+		SELECT id, doc, url, '', '', '', at, 'failed', reason, 1 FROM failures
+		ORDER BY 7 DESC, 10 ASC, 1 DESC
+		LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: reports: %w", err)
+	}
+	defer rows.Close()
+	out := []store.ReportInfo{}
+	var ids []int64
+	byID := map[int64]int{}
+	for rows.Next() {
+		var ri store.ReportInfo
+		var published, ingested string
+		var failed bool
+		if err := rows.Scan(&ri.ID, &ri.Doc, &ri.URL, &ri.Title, &ri.Lang, &published, &ingested, &ri.Status, &ri.Error, &failed); err != nil {
+			return nil, fmt.Errorf("sqlite: reports: %w", err)
+		}
+		if t := parseTime(published); !t.IsZero() {
+			ri.Published = t.Format(dateFormat)
+		}
+		ri.Ingested = parseTime(ingested)
+		ri.EventIDs = []string{}
+		if !failed {
+			byID[ri.ID] = len(out)
+			ids = append(ids, ri.ID)
+		}
+		out = append(out, ri)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: reports: %w", err)
+	}
+	rows.Close()
+	if len(ids) == 0 {
+		return out, nil
+	}
+	idsJSON, _ := json.Marshal(ids)
+	rows, err = tx.QueryContext(ctx, `SELECT report_id, event_id FROM event_sources
+		WHERE report_id IN (SELECT value FROM json_each(?)) ORDER BY id`, string(idsJSON))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: reports: events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rid int64
+		var eid string
+		if err := rows.Scan(&rid, &eid); err != nil {
+			return nil, fmt.Errorf("sqlite: reports: events: %w", err)
+		}
+		if i, ok := byID[rid]; ok {
+			out[i].EventIDs = append(out[i].EventIDs, eid)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: reports: events: %w", err)
+	}
+	return out, nil
+}
+
+// Report returns the stored report named doc with its cleaned text (Raw is
+// not kept). The error wraps store.ErrNotFound when there is none.
+func (s *Store) Report(ctx context.Context, doc string) (event.Report, error) {
+	var r event.Report
+	var published string
+	err := s.r.QueryRowContext(ctx, `SELECT doc, url, outlet, title, author, lang, format, published, date_source, hash, text
+		FROM reports WHERE doc = ? ORDER BY id DESC LIMIT 1`, doc).
+		Scan(&r.Doc, &r.URL, &r.Outlet, &r.Title, &r.Author, &r.Lang, &r.Format, &published, &r.DateSource, &r.Hash, &r.Text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return event.Report{}, fmt.Errorf("sqlite: report %q: %w", doc, store.ErrNotFound)
+	}
+	if err != nil {
+		return event.Report{}, fmt.Errorf("sqlite: report %q: %w", doc, err)
+	}
+	r.Published = parseTime(published)
+	return r, nil
+}
