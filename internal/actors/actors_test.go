@@ -83,6 +83,9 @@ func TestFind(t *testing.T) {
 		{"protesters and rioters",
 			"Manifestants et émeutiers se sont rassemblés à Niamey ; the police fired tear gas.",
 			"Manifestants=protesters; émeutiers=rioters; police=police"},
+		{"junta and leaders",
+			"La junte a limogé le chef d'état-major ; Assimi Goïta et le général Tiani se sont parlé.",
+			"junte=government; Assimi Goïta=mali_government; général Tiani=niger_government"},
 		{"decomposed accent", "l'arme\u0301e malienne", "arme\u0301e malienne=mali_military"},
 		{"empty", "", ""},
 	} {
@@ -112,6 +115,7 @@ func TestForCountry(t *testing.T) {
 		{"military", "Niger", "niger_military", "Military Forces of Niger (2023-)"},
 		{"military", "Mali", "mali_military", "Military Forces of Mali (2021-)"},
 		{"police", "Niger", "niger_police", "Police Forces of Niger (2023-)"},
+		{"government", "Burkina Faso", "bf_government", "Government of Burkina Faso (2022-)"},
 		{"protesters", "Ghana", "protesters_ghana", "Protesters (Ghana)"},
 		{"civilians", "Côte d'Ivoire", "civilians_cote_d_ivoire", "Civilians (Côte d'Ivoire)"},
 		{"islamist_militants", "Mali", "islamist_militants", "Islamist Militants (unidentified)"},
@@ -289,6 +293,21 @@ func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
 		if _, err := Load(); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestEveryAliasFindsItsActor catches aliases that can never match as
+// written (a typo in a case-sensitive abbreviation, a name shadowed by
+// another actor's longer one).
+func TestEveryAliasFindsItsActor(t *testing.T) {
+	r := load(t)
+	for _, a := range r.Actors() {
+		for _, al := range r.Aliases(a.ID) {
+			ms := r.Find(al)
+			if len(ms) != 1 || ms[0].Actor.ID != a.ID {
+				t.Errorf("%s: alias %q finds %s", a.ID, al, hits(ms))
+			}
 		}
 	}
 }

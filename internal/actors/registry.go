@@ -231,10 +231,7 @@ func build(extra []byte, extraName string) (*Registry, error) {
 			r.forCountry[g+"\x00"+Fold(rw.a.Country)] = i
 		}
 		r.actors = append(r.actors, rw.a)
-		names := rw.aliases
-		if !rw.a.Generic {
-			names = append([]string{rw.a.Name}, names...)
-		}
+		names := append([]string{rw.a.Name}, rw.aliases...)
 		r.aliases = append(r.aliases, names)
 		for _, al := range names {
 			r.add(i, al)
@@ -317,8 +314,7 @@ func (r *Registry) Parent(a Actor) (Actor, bool) {
 // Actors returns every actor, generic ones first, in file order.
 func (r *Registry) Actors() []Actor { return append([]Actor(nil), r.actors...) }
 
-// Aliases returns the names an actor is found by (its canonical name
-// first, for a non-generic actor).
+// Aliases returns the names an actor is found by, its own name first.
 func (r *Registry) Aliases(id string) []string {
 	i, ok := r.byID[id]
 	if !ok {

@@ -42,7 +42,7 @@ func TestCleanFixtures(t *testing.T) {
 		keep, drop []string
 	}{
 		{
-			file: "junk_en.txt", lang: "en", date: "", // "March 4" has no year in the text
+			file: "junk_en.txt", lang: "en", date: "2025-03-04", dateSource: "dateline", // year from the citation
 			keep: []string{
 				"Soldiers repel dawn raid on army post near Menaka",
 				"MENAKA, March 4 (Sahel Wire) – Gunmen on motorbikes",
@@ -53,7 +53,8 @@ func TestCleanFixtures(t *testing.T) {
 			},
 			drop: []string{"daily deals", "Bestseller", "Related News", "Drought pushes herders",
 				"New road opens", "Read also", "Photo:", "Help keep us", "We need your help",
-				"Subscribe", "credit card", "# Mali", "Comment (0)", "Comments (Atom)"},
+				"Subscribe", "credit card", "# Mali", "Comment (0)", "Comments (Atom)",
+				"By Staff Reporter", "Add to your selections", "© Sahel Wire", "Sources", "((en))"},
 		},
 		{
 			file: "junk_fr.txt", lang: "fr", date: "2025-03-12", dateSource: "dateline",
@@ -66,7 +67,7 @@ func TestCleanFixtures(t *testing.T) {
 			},
 			drop: []string{"Politique", "© Autre presse", "Lire aussi", "Ajouter à vos sélections",
 				"Abonnez-vous", "Soutenez", "Commentaires (3)", "#Burkina", "Sur le même sujet",
-				"Le prix du mil", "Une école rouvre"},
+				"Le prix du mil", "Une école rouvre", "Par Aminata", "Meilleures ventes", "Photo : DR"},
 		},
 		{
 			file: "article_en.html", lang: "en", date: "2025-02-14", dateSource: "html-meta",

@@ -76,8 +76,11 @@ func (c *Cleaner) findDateline(s string) (time.Time, bool) {
 	}
 	for _, l := range lines {
 		l = strings.TrimSpace(l)
-		if len(l) > 400 {
-			l = l[:400]
+		if !strings.ContainsAny(l, "0123456789") {
+			continue
+		}
+		if len(l) > 300 {
+			l = strings.ToValidUTF8(l[:300], "")
 		}
 		if m := re.mdy.FindStringSubmatch(l); m != nil {
 			if t, ok := c.mkDate(m[3], c.lx.months[strings.ToLower(m[1])], m[2]); ok {

@@ -46,11 +46,22 @@ func TestWriteCleaned(t *testing.T) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<24)
+	var ins []struct{ Doc, Text, URL string }
 	for sc.Scan() {
 		var in struct{ Doc, Text, URL string }
 		if err := json.Unmarshal(sc.Bytes(), &in); err != nil {
 			t.Fatal(err)
 		}
+		ins = append(ins, in)
+	}
+	if os.Getenv("SAHELWATCH_CLEAN_FEED") != "" {
+		var texts []string
+		for _, in := range ins {
+			texts = append(texts, in.Text)
+		}
+		c.Feed(texts)
+	}
+	for _, in := range ins {
 		r := &event.Report{Doc: in.Doc, Raw: []byte(in.Text), Format: "text", URL: in.URL}
 		if err := c.Clean(ctx, r); err != nil {
 			t.Log(err)

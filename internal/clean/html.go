@@ -59,8 +59,9 @@ func (c *Cleaner) cleanHTML(ctx context.Context, s, pageURL string) (document, e
 			return
 		}
 		opts := trafilatura.Options{
-			Focus:           trafilatura.FavorRecall,
+			Focus:           trafilatura.Balanced,
 			ExcludeComments: true,
+			EnableFallback:  true,
 			PruneSelector:   c.pruneSelector(pageURL),
 		}
 		if u, err := url.Parse(pageURL); err == nil && u.Host != "" {
@@ -302,8 +303,10 @@ func textOf(n *html.Node) string {
 	return b.String()
 }
 
-// squash collapses white space to single spaces.
+// squash collapses white space to single spaces and drops invisible
+// characters (soft hyphens, zero-width spaces) that would split words.
 func squash(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(invisible.Replace(s)), " ")
 }
 
+var invisible = strings.NewReplacer("\u00ad", "", "\u200b", "", "\u2060", "", "\ufeff", "")

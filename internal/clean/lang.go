@@ -14,8 +14,9 @@ var enfr = whatlanggo.Options{Whitelist: map[whatlanggo.Lang]bool{whatlanggo.Eng
 func (c *Cleaner) language(text, prior string) string {
 	prior = normLang(prior)
 	sample := text
-	if len(sample) > 8000 {
-		sample = sample[:8000]
+	// Trigram statistics settle well within a few thousand bytes.
+	if len(sample) > 3000 {
+		sample = sample[:3000]
 		for len(sample) > 0 && sample[len(sample)-1]&0xC0 == 0x80 {
 			sample = sample[:len(sample)-1]
 		}
@@ -25,6 +26,11 @@ func (c *Cleaner) language(text, prior string) string {
 			return "other"
 		}
 		return prior
+	}
+	// Fast path: prose that is plainly English or French by its function
+	// words needs no trigram model.
+	if l := c.stopVote(sample); l != "" && (prior == "" || prior == l) {
+		return l
 	}
 	all := whatlanggo.Detect(sample)
 	switch all.Lang {
@@ -68,4 +74,32 @@ func normLang(s string) string {
 		return "fr"
 	}
 	return "other"
+}
+
+// stopVote returns "en" or "fr" when one language's stop words clearly
+// dominate the sample, else "".
+func (c *Cleaner) stopVote(s string) string {
+	var en, fr, n int
+	for _, w := range strings.Fields(s) {
+		fw := foldWord(w)
+		if fw == "" {
+			continue
+		}
+		n++
+		if c.lx.stop["en"][fw] {
+			en++
+		}
+		if c.lx.stop["fr"][fw] {
+			fr++
+		}
+	}
+	switch {
+	case n < 30:
+		return ""
+	case en*100 >= n*25 && fr*100 <= n*6:
+		return "en"
+	case fr*100 >= n*25 && en*100 <= n*6:
+		return "fr"
+	}
+	return ""
 }

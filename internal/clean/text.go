@@ -27,10 +27,10 @@ type block struct {
 type class int
 
 const (
-	clShort class = iota // undecided: short line, decided by its neighbours
-	clGood               // a real paragraph: long enough, prose-like
-	clStruct             // heading, list item or table row
-	clBad                // boilerplate
+	clShort  class = iota // undecided: short line, decided by its neighbours
+	clGood                // a real paragraph: long enough, prose-like
+	clStruct              // heading, list item or table row
+	clBad                 // boilerplate
 )
 
 var (
@@ -43,6 +43,7 @@ var (
 func (c *Cleaner) cleanText(s string, langPrior string) document {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
+	s = invisible.Replace(s)
 	var blocks []block
 	for _, l := range strings.Split(s, "\n") {
 		l = strings.TrimRightFunc(l, unicode.IsSpace)
@@ -124,6 +125,17 @@ func (c *Cleaner) measure(s string) feature {
 	words := strings.Fields(s)
 	f.words = len(words)
 	f.oneWord = len(words) == 1
+	// Chinese and Japanese write no spaces: count two ideographs as a word.
+	han := 0
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) {
+			han++
+		}
+	}
+	if han > 0 {
+		f.words += han / 2
+		f.oneWord = f.words == 1
+	}
 	stop := map[string]int{}
 	for _, w := range words {
 		fw := foldWord(w)
@@ -185,13 +197,17 @@ func (c *Cleaner) classify(blocks []block, fromHTML bool) []bool {
 
 	// Near-duplicate lines close together (a page title above the same
 	// headline, a caption above "caption . DR"): keep the fuller one.
+	keys := make([]string, n)
 	for i := range n {
-		ki := dupKey(blocks[i].text)
+		keys[i] = dupKey(blocks[i].text)
+	}
+	for i := range n {
+		ki := keys[i]
 		if ki == "" || blocks[i].kind == kindRow {
 			continue
 		}
 		for j := i + 1; j < min(n, i+4); j++ {
-			kj := dupKey(blocks[j].text)
+			kj := keys[j]
 			if kj == ki {
 				// Keep the copy with more to it (a final full stop).
 				if len(blocks[j].text) > len(blocks[i].text) {
@@ -282,7 +298,9 @@ func (c *Cleaner) classify(blocks []block, fromHTML bool) []bool {
 			case cl[i] == clStruct && cont:
 			case i == n-1 && i == last+1 && !fs[i].sentence && cl[i] == clShort:
 			case fromHTML && cl[i] != clShort:
-			case fromHTML && prev == clGood && next != clBad:
+			case fromHTML && noBadBetween(cl, last, i) && !(prev == clBad && next == clBad):
+				// The extractor chose this block as content and nothing
+				// the vocabulary condemns separates it from the article.
 			default:
 				keep[i] = false
 			}
@@ -350,4 +368,14 @@ func dupKey(s string) string {
 		return ""
 	}
 	return strings.Join(words, " ")
+}
+
+// noBadBetween reports whether no bad block lies strictly between last and i.
+func noBadBetween(cl []class, last, i int) bool {
+	for j := last + 1; j < i; j++ {
+		if cl[j] == clBad {
+			return false
+		}
+	}
+	return true
 }

@@ -166,6 +166,7 @@ func TestNorm(t *testing.T) {
 		{"Tombouctou/Timbuktu", "tombouctou timbuktu"},
 		{"", ""},
 		{"---", ""},
+		{"ΟΔΟΣ ΣΑ", "οδος σα"}, // Python lowers a word-final capital sigma to ς
 	} {
 		if got := Norm(c.in); got != c.want {
 			t.Errorf("Norm(%q) = %q, want %q", c.in, got, c.want)
@@ -198,6 +199,25 @@ func TestDay(t *testing.T) {
 		}
 		if got != c.want {
 			t.Errorf("day(%#v) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestNum(t *testing.T) {
+	for _, c := range []struct {
+		in   any
+		want string // "" for None
+	}{
+		{"3", "3.0"}, {" 2.5 ", "2.5"}, {"1_000", "1000.0"}, {"_1", ""}, {"0x10", ""}, {"nan", "nan"},
+		{"-Infinity", "-inf"}, {"١٢", "12.0"}, {"", ""}, {nil, ""}, {true, "1.0"}, {json.Number("7"), "7.0"}, {[]any{}, ""},
+	} {
+		f, ok := num(c.in)
+		got := ""
+		if ok {
+			got = pyFloatRepr(f)
+		}
+		if got != c.want {
+			t.Errorf("num(%#v) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

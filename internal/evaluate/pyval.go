@@ -1,8 +1,8 @@
 package evaluate
 
 import (
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -122,10 +122,25 @@ var pyFloatRe = regexp.MustCompile(`^[+-]?(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?
 
 var pyIntRe = regexp.MustCompile(`^[0-9](?:_?[0-9])*$`)
 
+// asciiDigits maps Unicode decimal digits to ASCII ones, as Python's
+// float() and int() do before parsing a string.
+func asciiDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x80 || !unicode.Is(unicode.Nd, r) {
+			return r
+		}
+		z := r
+		for z > 0 && unicode.Is(unicode.Nd, z-1) {
+			z--
+		}
+		return '0' + (r-z)%10
+	}, s)
+}
+
 // num is score.py's num(): float(x), or false when Python raises.
 func num(v any) (float64, bool) {
 	if s, ok := v.(string); ok {
-		s = strings.TrimFunc(s, unicode.IsSpace)
+		s = strings.TrimFunc(asciiDigits(s), unicode.IsSpace)
 		l := strings.ToLower(strings.TrimLeft(s, "+-"))
 		sign := 1.0
 		if strings.HasPrefix(s, "-") {
@@ -156,7 +171,7 @@ func num(v any) (float64, bool) {
 func pyIntOf(v any) (*big.Int, bool) {
 	switch x := v.(type) {
 	case string:
-		s := strings.TrimFunc(x, unicode.IsSpace)
+		s := strings.TrimFunc(asciiDigits(x), unicode.IsSpace)
 		t := strings.TrimLeft(s, "+-")
 		if len(s)-len(t) > 1 || !pyIntRe.MatchString(t) {
 			return nil, false

@@ -21,11 +21,11 @@ var AttrKeys = []string{"event_type", "sub_event_type", "actor1", "actor2", "fat
 // nil pointers are Python's None.
 type Result struct {
 	Documents, GoldRequired, PredictedIncidents, OtherOutputs, TP, FP, FN int
-	Precision, Recall, F1                                              float64
-	MedianKm                                                           *float64
-	StrayDocs                                                          []string
-	Acc                                                                map[string]*float64
-	N                                                                  map[string]int
+	Precision, Recall, F1                                                 float64
+	MedianKm                                                              *float64
+	StrayDocs                                                             []string
+	Acc                                                                   map[string]*float64
+	N                                                                     map[string]int
 	// Lines are the MISS / WRONG / FALSE lines that score.py -v prints.
 	Lines []string
 }

@@ -93,16 +93,7 @@ func LoadWithAdditions(path string) (*Gazetteer, error) {
 	if err := g.loadAreas(); err != nil {
 		return nil, err
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(placesGz))
-	if err != nil {
-		return nil, fmt.Errorf("gazetteer: places: %w", err)
-	}
-	if err := g.readPlaces(zr); err != nil {
-		return nil, err
-	}
-	if err := g.readAdditions(bytes.NewReader(additionsTSV), "embedded additions"); err != nil {
-		return nil, err
-	}
+	// The user's file first, so a bad one fails before the slow part.
 	if path != "" {
 		f, err := os.Open(path)
 		if err != nil {
@@ -112,6 +103,16 @@ func LoadWithAdditions(path string) (*Gazetteer, error) {
 		if err := g.readAdditions(f, path); err != nil {
 			return nil, err
 		}
+	}
+	if err := g.readAdditions(bytes.NewReader(additionsTSV), "embedded additions"); err != nil {
+		return nil, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(placesGz))
+	if err != nil {
+		return nil, fmt.Errorf("gazetteer: places: %w", err)
+	}
+	if err := g.readPlaces(zr); err != nil {
+		return nil, err
 	}
 	g.finish()
 	return g, nil
@@ -460,3 +461,6 @@ func (g *Gazetteer) Each(fn func(Entry)) {
 // IsPerson reports whether a folded word is a first name or title, after
 // which a capitalised word is a surname.
 func (g *Gazetteer) IsPerson(word string) bool { return g.person[fold.Key(word)] }
+
+// Distance is the edit distance between two folded keys.
+func Distance(a, b string) int { return fold.Distance(a, b) }

@@ -11,8 +11,8 @@ import (
 )
 
 var (
-	once   sync.Once
-	shared *Gazetteer
+	once    sync.Once
+	shared  *Gazetteer
 	loadErr error
 )
 

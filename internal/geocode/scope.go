@@ -56,6 +56,53 @@ type scope struct {
 	cercle  map[string]float64 // folded admin2 -> weight
 	refs    []event.PlaceRef
 	fb      event.Place
+	// anchors are the distinct places the mentions chose in the previous
+	// pass; comparing against them instead of every mention keeps a text
+	// that repeats one name thousands of times linear.
+	anchors []anchor
+}
+
+// anchor is one distinct chosen place and how many mentions chose it.
+type anchor struct {
+	e     gazetteer.Entry
+	n     int
+	fuzzy bool // every mention that chose it matched by a near-miss spelling
+}
+
+const maxAnchors = 256
+
+// setAnchors collects the distinct places chosen so far.
+func (s *scope) setAnchors() {
+	s.anchors = s.anchors[:0]
+	idx := map[[2]float64]int{}
+	for _, o := range s.ms {
+		if !o.ok || o.chosen.Level != gazetteer.Place {
+			continue
+		}
+		k := [2]float64{o.chosen.Lat, o.chosen.Lon}
+		if i, ok := idx[k]; ok {
+			s.anchors[i].n++
+			s.anchors[i].fuzzy = s.anchors[i].fuzzy && o.fuzzy
+			continue
+		}
+		if len(s.anchors) == maxAnchors {
+			continue
+		}
+		idx[k] = len(s.anchors)
+		s.anchors = append(s.anchors, anchor{e: o.chosen, n: 1, fuzzy: o.fuzzy})
+	}
+}
+
+// others calls f with every anchor other than m's own choice.
+func (s *scope) others(m *mention, f func(a anchor) bool) {
+	for _, a := range s.anchors {
+		if m.ok && a.n == 1 && a.e.Lat == m.chosen.Lat && a.e.Lon == m.chosen.Lon {
+			continue
+		}
+		if !f(a) {
+			return
+		}
+	}
 }
 
 func (gc *Geocoder) analyse(text string) *scope {
@@ -166,7 +213,7 @@ func (s *scope) after(j int, list []string) int {
 }
 
 var (
-	codedAs   = regexp.MustCompile(`(?i)\(\s*coded\s([^()]{0,100})\)`)
+	codedAs    = regexp.MustCompile(`(?i)\(\s*coded\s([^()]{0,100})\)`)
 	geoPrecRe  = regexp.MustCompile(`(?i)\bgeo-?\s*[a-z]*\s*(\d)`)
 	codedNoise = regexp.MustCompile(`(?i)\b(?:as|at|an?|the|approximate|approximately|location|with|in|of|geo\S*)\b|[,;]`)
 )
@@ -538,6 +585,7 @@ func filter(m *mention) []gazetteer.Entry {
 // places as well.
 func (s *scope) resolve() {
 	for pass := 0; pass < 2; pass++ {
+		s.setAnchors()
 		for _, m := range s.ms {
 			cands := filter(m)
 			if len(m.local) > 0 {
@@ -562,7 +610,7 @@ func (s *scope) resolve() {
 				// A village in a country the report never names, written
 				// without "in", "near" or "(cercle, region)", is more
 				// likely a word or a name ("Tigre helicopters").
-				if len(s.country) > 0 && s.country[e.Country] == 0 && e.Rank < 80 && m.cue == 0 && len(m.local) == 0 {
+				if len(s.country) > 0 && s.country[e.Country] == 0 && e.Rank < 80 && len(m.local) == 0 && (m.cue == 0 || pass == 1 && !s.nearOther(m, e, 100)) {
 					continue
 				}
 				sc := s.score(m, e, pass == 1)
@@ -590,12 +638,12 @@ func (s *scope) supported(m *mention) bool {
 	if len(m.local) > 0 || s.region[gazetteer.Key(e.Admin1)] > 0 || s.cercle[gazetteer.Key(e.Admin2)] > 0 {
 		return true
 	}
-	for _, o := range s.ms {
-		if o != m && o.ok && !o.fuzzy && o.chosen.Level == gazetteer.Place && gazetteer.Km(e.Lat, e.Lon, o.chosen.Lat, o.chosen.Lon) < 150 {
-			return true
-		}
-	}
-	return false
+	found := false
+	s.others(m, func(a anchor) bool {
+		found = !a.fuzzy && gazetteer.Km(e.Lat, e.Lon, a.e.Lat, a.e.Lon) < 150
+		return !found
+	})
+	return found
 }
 
 func (s *scope) score(m *mention, e gazetteer.Entry, near bool) float64 {
@@ -619,22 +667,17 @@ func (s *scope) score(m *mention, e gazetteer.Entry, near bool) float64 {
 	}
 	if near && e.Level == gazetteer.Place {
 		best := math.Inf(1)
-		for _, o := range s.ms {
-			if o == m || !o.ok || o.chosen.Level != gazetteer.Place {
-				continue
-			}
-			if d := gazetteer.Km(e.Lat, e.Lon, o.chosen.Lat, o.chosen.Lon); d < best {
-				best = d
-			}
-		}
+		s.others(m, func(a anchor) bool {
+			best = math.Min(best, gazetteer.Km(e.Lat, e.Lon, a.e.Lat, a.e.Lon))
+			return true
+		})
 		if best < 300 {
 			sc += 40 * (1 - best/300)
 		}
 	}
-	// Among homonyms prefer the one whose main spelling is the one written.
-	if gazetteer.Key(e.Name) == gazetteer.Key(m.text) {
-		sc += 8
-	}
+	// Among homonyms prefer the one whose main spelling is closest to the
+	// one written.
+	sc += 8 - 2*math.Min(float64(fold(e.Name, m.text)), 4)
 	return sc
 }
 
@@ -663,4 +706,18 @@ func (s *scope) prefix(b int) string {
 		return ""
 	}
 	return w + " "
+}
+
+// fold is the edit distance between two names' keys.
+func fold(a, b string) int { return gazetteer.Distance(gazetteer.Key(a), gazetteer.Key(b)) }
+
+// nearOther reports whether e lies within km of another place the report
+// names (as resolved so far).
+func (s *scope) nearOther(m *mention, e gazetteer.Entry, km float64) bool {
+	found := false
+	s.others(m, func(a anchor) bool {
+		found = gazetteer.Km(e.Lat, e.Lon, a.e.Lat, a.e.Lon) < km
+		return !found
+	})
+	return found
 }

@@ -61,7 +61,11 @@ type lexicon struct {
 	weekdays    map[string][]weekdayWord
 	datePhrases phraseSet
 	stopwords   map[string]string
-	errs        []string // malformed data lines, reported by tests
+	// dateStarts and numStarts hold every word that can open a date or a
+	// count, so most tokens are skipped with one map look-up.
+	dateStarts map[string]bool
+	numStarts  map[string]bool
+	errs       []string // malformed data lines, reported by tests
 }
 
 var (
@@ -207,5 +211,34 @@ func loadLexicon() *lexicon {
 		}
 		l.stopwords[Fold(f[1])] = f[0]
 	}
+	l.dateStarts, l.numStarts = map[string]bool{}, map[string]bool{}
+	for _, m := range []map[string]bool{l.yearPreps} {
+		for w := range m {
+			l.dateStarts[w] = true
+		}
+	}
+	for w := range l.datePhrases {
+		l.dateStarts[w] = true
+	}
+	for w := range l.months {
+		l.dateStarts[w] = true
+	}
+	for w := range l.weekdays {
+		l.dateStarts[w] = true
+	}
+	for w := range l.cardinals {
+		l.dateStarts[w] = true
+		l.numStarts[w] = true
+	}
+	for _, w := range []string{"this", "ce", "cet", "cette", "l", "la", "le", "a", "an", "un", "une"} {
+		l.dateStarts[w] = true
+	}
+	for w := range l.collectives {
+		l.numStarts[w] = true
+	}
+	for w := range l.qualifiers {
+		l.numStarts[w] = true
+	}
+	l.numStarts["a"], l.numStarts["an"] = true, true
 	return l
 }

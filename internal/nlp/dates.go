@@ -80,6 +80,9 @@ func Dates(text, lang string, published time.Time) []DateRef {
 // at tries each date pattern at token i, most specific first. next > i
 // means tokens were consumed; emit says whether a date came out of them.
 func (c *dctx) at(i int) (DateRef, int, bool) {
+	if c.d.kind(i) != tNum && !c.l.dateStarts[c.d.text(i)] {
+		return DateRef{}, i, false
+	}
 	for _, f := range []func(int) (DateRef, int, bool){
 		c.numeric, c.night, c.absolute, c.monthExpr, c.yearExpr, c.season, c.ago, c.relative, c.weekdayExpr,
 	} {
@@ -297,12 +300,12 @@ func (c *dctx) dayMonth(i int) (d1, d2, m, y, next int, ok bool) {
 	if d.text(j) == "of" {
 		j++
 	}
-	mm, _, isM := c.month(j)
+	mm, abbr, isM := c.month(j)
 	if !isM {
 		return
 	}
 	j++
-	if d.text(j) == "." {
+	if abbr && d.text(j) == "." {
 		j++
 	}
 	return c.withYear(d1, d2, mm, j)
@@ -537,16 +540,20 @@ func (c *dctx) yearExpr(i int) (DateRef, int, bool) {
 	if !c.l.yearPreps[c.d.text(i)] {
 		return DateRef{}, i, false
 	}
-	y, ok := c.year(i + 1)
+	j := i + 1
+	if c.d.text(j) == "de" || c.d.text(j) == "of" { // "fin de 2023", "the summer of 2012"
+		j++
+	}
+	y, ok := c.year(j)
 	if !ok {
 		return DateRef{}, i, false
 	}
-	if t := c.d.text(i + 2); (t == "-" || t == "/") && c.d.glued(i+2) {
+	if t := c.d.text(j + 1); (t == "-" || t == "/") && c.d.glued(i+2) {
 		return DateRef{}, i, false
 	}
 	from, to := utcDay(y, 1, 1), utcDay(y, 12, 31)
 	r := DateRef{Date: utcDay(y, 7, 1), From: from, To: to, Precision: PrecisionMonth, YearOnly: true}
-	return c.clamp(r), i + 2, true
+	return c.clamp(r), j + 1, true
 }
 
 type seasonSpan struct{ start, months int }

@@ -59,12 +59,20 @@ func isQual(tag string) func(phrase) bool {
 
 // countAt tries to read a count (or a vague quantity) starting at token i.
 func (d *doc) countAt(l *lexicon, i int) (Number, int, bool) {
+	if d.kind(i) != tNum && !l.numStarts[d.text(i)] {
+		return Number{}, 0, false
+	}
 	if _, j, ok := d.matchPhrase(l.qualifiers, i, isQual("vague")); ok {
 		// "plusieurs dizaines", "several dozen": the collective gives a figure.
 		if c, isColl := l.collectives[d.text(j)]; isColl {
 			nv := numVal{v: int64(c.value), start: i, end: j + 1, approx: true}
 			nv = d.extendCollective(l, nv)
-			return d.finish(l, nv, i, false, false)
+			return d.finish(nv, i)
+		}
+		// "several hundred", "quelques milliers": a floor given by the multiplier.
+		if v, isCard := l.cardinals[d.text(j)]; isCard && v >= 100 && v < 1_000_000 {
+			nv := numVal{v: int64(v), start: i, end: j + 1, approx: true}
+			return d.finish(nv, i)
 		}
 		if _, ok := d.valueAt(l, j); !ok {
 			s, e := d.span(i, j-1)
@@ -108,7 +116,7 @@ func (d *doc) finishRange(l *lexicon, a numVal, start int, between bool) (Number
 	}
 	if k > 0 {
 		if b, ok := d.valueAt(l, k); ok && b.v > a.v && !b.yearLike && !d.excluded(l, b, true) {
-			n, _, _ := d.finish(l, a, start, false, false)
+			n, _, _ := d.finish(a, start)
 			hv := capInt(b.v)
 			n.High = hv
 			_, n.End = d.span(b.end-1, b.end-1)
@@ -116,7 +124,7 @@ func (d *doc) finishRange(l *lexicon, a numVal, start int, between bool) (Number
 			return n, b.end, true
 		}
 	}
-	return d.finish(l, a, start, false, false)
+	return d.finish(a, start)
 }
 
 func capInt(v int64) int {
@@ -126,10 +134,10 @@ func capInt(v int64) int {
 	return int(v)
 }
 
-func (d *doc) finish(_ *lexicon, nv numVal, start int, atLeast, vague bool) (Number, int, bool) {
+func (d *doc) finish(nv numVal, start int) (Number, int, bool) {
 	s, e := d.span(start, nv.end-1)
 	v := capInt(nv.v)
-	return Number{Start: s, End: e, Value: v, Low: v, High: v, Approx: nv.approx, AtLeast: atLeast, Vague: vague}, nv.end, true
+	return Number{Start: s, End: e, Value: v, Low: v, High: v, Approx: nv.approx}, nv.end, true
 }
 
 // valueAt parses a figure at token i: digits, number words, or a collective.
@@ -319,8 +327,13 @@ func (d *doc) parseWords(l *lexicon, i int) (numVal, bool) {
 		// Connectors: "twenty-one", "vingt et un", "one hundred and five".
 		nx := j + 1
 		switch t := d.text(nx); {
+		case t == "-" && d.text(nx+1) == "et" && d.text(nx+2) == "-": // "trente-et-un"
+			if w, ok := l.cardinals[d.text(nx+3)]; ok && (w == 1 || w == 11) && cur >= 20 && cur%10 == 0 {
+				j = nx + 3
+				continue
+			}
 		case t == "-" && d.glued(nx) && d.glued(nx+1):
-			if w, ok := l.cardinals[d.text(nx + 1)]; ok && wordAllowed(total, cur, prev, int64(w)) {
+			if w, ok := l.cardinals[d.text(nx+1)]; ok && wordAllowed(total, cur, prev, int64(w)) {
 				j = nx + 1
 				continue
 			}
@@ -429,6 +442,33 @@ func (d *doc) excluded(l *lexicon, nv numVal, inRange bool) bool {
 	if nextW == "%" || l.unitsAfter[nextW] {
 		return true
 	}
+	if nextW == "-" && d.glued(j) && d.glued(j+1) && l.unitsAfter[d.text(j+1)] {
+		return true // "10-year-old", "a 30-km stretch"
+	}
+	if (nextW == "p" || nextW == "a") && d.text(j+1) == "." && d.text(j+2) == "m" {
+		return true // "4 p.m."
+	}
+	if prevW == "[" && nextW == "]" && d.glued(i) && d.glued(j) {
+		return true // a citation mark "[10]"
+	}
+	if prevW == "." && d.glued(i-1) && l.unitsBefore[d.text(i-2)] {
+		return true // "No. 1"
+	}
+	if prevW == "de" && nv.yearLike && l.yearPreps[d.text(i-2)] {
+		return true // "fin de 2023"
+	}
+	if d.kind(i) == tNum && (nextW == "." || nextW == ")") && d.glued(j) && d.lineStart(i) {
+		return true // a list marker "1." at the start of a line
+	}
+	// "between 6 and 18 August", "du 12 au 15 mars": a range of days.
+	if nv.digits && nv.v <= 31 {
+		switch nextW {
+		case "and", "et", "to", "au", "a", "-":
+			if d.kind(j+1) == tNum && len(d.text(j+1)) <= 2 && len(l.months[d.text(j+2)]) > 0 {
+				return true
+			}
+		}
+	}
 	if l.unitsBefore[prevW] && !(prevW == "no" && d.kind(i) == tWord) {
 		return true
 	}
@@ -446,4 +486,18 @@ func (d *doc) excluded(l *lexicon, nv numVal, inRange bool) bool {
 		return true
 	}
 	return false
+}
+
+// lineStart reports whether token i is the first thing on its line.
+func (d *doc) lineStart(i int) bool {
+	for o := d.m[d.toks[i].s] - 1; o >= 0; o-- {
+		switch d.src[o] {
+		case ' ', '\t', '\r':
+			continue
+		case '\n':
+			return true
+		}
+		return false
+	}
+	return true
 }

@@ -7,8 +7,10 @@ import (
 	"strings"
 )
 
-// The dashboard's built files; web/build.sh regenerates the vendored and
-// derived ones from npm packages and ../shared/data.
+//go:generate sh web/build.sh
+
+// The dashboard's files; web/build.sh regenerates the vendored and derived
+// ones from npm packages and ../shared/data.
 //
 //go:embed web/static
 var webFS embed.FS

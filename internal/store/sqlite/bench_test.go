@@ -43,7 +43,7 @@ func synthReport(n, k int) (*event.Report, []event.Event) {
 			Place: event.Place{Name: reg.loc, Country: reg.country, Admin1: reg.admin1,
 				Lat: reg.lat + float64(g%10)/100, Lon: reg.lon + float64(g%7)/100, Precision: 1},
 			Fatalities: g % 9, Confidence: 0.8,
-			Evidence:   []event.Evidence{{Start: start, End: text.Len(), Text: sentence}},
+			Evidence: []event.Evidence{{Start: start, End: text.Len(), Text: sentence}},
 		}
 	}
 	return &event.Report{Doc: fmt.Sprintf("bench-%d", n), Text: text.String(), Hash: fmt.Sprintf("hash-%d", n)}, evs

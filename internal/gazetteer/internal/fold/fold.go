@@ -29,6 +29,7 @@ func Words(s string) string {
 	b.Grow(len(s))
 	space := true
 	for _, r := range norm.NFD.String(s) {
+		r = unicode.ToLower(r)
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue
@@ -36,7 +37,7 @@ func Words(s string) string {
 			b.WriteString(special[r])
 			space = false
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
+			b.WriteRune(r)
 			space = false
 		default:
 			if !space {

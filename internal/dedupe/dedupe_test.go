@@ -1,0 +1,88 @@
+package dedupe
+
+import (
+	"testing"
+	"time"
+
+	"github.com/sahelwatch/sahelwatch/internal/event"
+)
+
+func day(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+var (
+	tamani = event.Place{Name: "Tamani", Lat: 13.3363, Lon: -6.8347, Precision: 1, Admin1: "Segou", Country: "Mali"}
+	nearby = event.Place{Name: "Baroueli", Lat: 13.077, Lon: -6.8312, Precision: 1, Admin1: "Segou", Country: "Mali"}
+	segou  = event.Place{Name: "Segou", Lat: 13.4317, Lon: -6.2157, Precision: 3, Admin1: "Segou", Country: "Mali"}
+	jnim   = event.Actor{Name: "JNIM: Group for Support of Islam and Muslims", Inter: 2}
+	isSah  = event.Actor{Name: "Islamic State (Sahel)", Inter: 2}
+	gunmen = event.Actor{Name: "Unidentified Armed Group (Mali)", Inter: 3}
+)
+
+func ev(doc, date string, prec int, p event.Place, a event.Actor, typ string, dead int) event.Event {
+	return event.Event{Doc: doc, Date: day(date), TimePrecision: prec, Place: p, Actor1: a,
+		EventType: typ, SubEventType: "Armed clash", Kind: event.Incident, Fatalities: dead,
+		Sources: []event.Source{{Doc: doc, Fatalities: dead}}}
+}
+
+func TestScore(t *testing.T) {
+	m := New(Options{})
+	base := ev("a", "2025-03-25", 1, tamani, jnim, "Battles", 5)
+	tests := []struct {
+		name  string
+		other event.Event
+		same  bool
+	}{
+		{"same place and day", ev("b", "2025-03-25", 1, tamani, jnim, "Battles", 7), true},
+		{"a day later (night attack reported next day)", ev("b", "2025-03-26", 1, tamani, gunmen, "Battles", 0), true},
+		{"nearby village the same day is another incident", ev("b", "2025-03-25", 1, nearby, jnim, "Battles", 5), false},
+		{"region-level report of the same day", ev("b", "2025-03-25", 1, segou, jnim, "Battles", 5), true},
+		{"other type", ev("b", "2025-03-25", 1, tamani, jnim, "Violence against civilians", 5), false},
+		{"other named group", ev("b", "2025-03-25", 1, tamani, isSah, "Battles", 5), false},
+		{"a week later", ev("b", "2025-04-01", 1, tamani, jnim, "Battles", 5), false},
+		{"same report", ev("a", "2025-03-25", 1, tamani, jnim, "Battles", 5), false},
+		{"vague date within a week", ev("b", "2025-03-29", 2, tamani, jnim, "Battles", 5), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := m.Score(base, tc.other)
+			if got := s >= 0; got != tc.same {
+				t.Errorf("score %.2f: same = %v, want %v", s, got, tc.same)
+			}
+		})
+	}
+}
+
+func TestMergeRules(t *testing.T) {
+	m := New(Options{})
+	stored := ev("a", "2025-03-25", 2, segou, gunmen, "Battles", 0)
+	stored.Sources = []event.Source{{Doc: "a", Fatalities: 30}}
+	stored.Fatalities = 30
+	in := ev("b", "2025-03-25", 1, tamani, jnim, "Battles", 21)
+	idx, merged, rules := m.Merge(in, []event.Event{ev("c", "2025-01-01", 1, nearby, jnim, "Battles", 1), stored})
+	if idx != 1 {
+		t.Fatalf("merged into %d, want 1", idx)
+	}
+	if merged.Place.Name != "Tamani" || merged.TimePrecision != 1 {
+		t.Errorf("place %s precision %d: want the more precise Tamani, day precision", merged.Place.Name, merged.TimePrecision)
+	}
+	if merged.Actor1.Name != jnim.Name {
+		t.Errorf("actor1 %q: want the named group", merged.Actor1.Name)
+	}
+	if merged.Fatalities != 21 || merged.FatalitiesLow != 21 || merged.FatalitiesHigh != 30 {
+		t.Errorf("fatalities %d (%d-%d), want 21 (21-30)", merged.Fatalities, merged.FatalitiesLow, merged.FatalitiesHigh)
+	}
+	for _, f := range []string{"place", "date", "actor1", "fatalities"} {
+		if rules[f] == "" {
+			t.Errorf("no rule recorded for %s", f)
+		}
+	}
+	if idx, _, _ := m.Merge(ev("d", "2024-01-01", 1, tamani, jnim, "Battles", 1), []event.Event{stored}); idx != -1 {
+		t.Errorf("an event a year away merged")
+	}
+}

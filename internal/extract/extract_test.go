@@ -1,0 +1,260 @@
+package extract_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sahelwatch/sahelwatch/internal/actors"
+	"github.com/sahelwatch/sahelwatch/internal/event"
+	"github.com/sahelwatch/sahelwatch/internal/extract"
+	"github.com/sahelwatch/sahelwatch/internal/gazetteer"
+	"github.com/sahelwatch/sahelwatch/internal/geocode"
+)
+
+var (
+	once  sync.Once
+	ex    *extract.Extractor
+	exErr error
+)
+
+func extractor(t testing.TB) *extract.Extractor {
+	t.Helper()
+	once.Do(func() {
+		lx, err := extract.LoadLexicon("")
+		if err != nil {
+			exErr = err
+			return
+		}
+		reg, err := actors.Load()
+		if err != nil {
+			exErr = err
+			return
+		}
+		gz, err := gazetteer.Load()
+		if err != nil {
+			exErr = err
+			return
+		}
+		ex = extract.New(lx, reg, geocode.New(gz, geocode.Options{}))
+	})
+	if exErr != nil {
+		t.Fatal(exErr)
+	}
+	return ex
+}
+
+func run(t testing.TB, text, lang, published string) []event.Event {
+	t.Helper()
+	r := &event.Report{Doc: "t", Text: text, Lang: lang}
+	if published != "" {
+		r.Published, _ = time.Parse("2006-01-02", published)
+	}
+	evs, err := extractor(t).Extract(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
+func incidents(evs []event.Event) []event.Event {
+	var out []event.Event
+	for _, e := range evs {
+		if e.Kind == event.Incident {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Each case is a short report in our own words and the one incident we
+// expect from it.
+func TestIncidents(t *testing.T) {
+	tests := []struct {
+		name, text, lang, pub string
+		typ, sub, actor1      string // actor1: a substring of actor1 or assoc_actor_1
+		place, date           string
+		fatalities            int
+	}{
+		{
+			name: "attack on a post is a clash, active voice",
+			text: "On Sunday, JNIM fighters attacked the army post in Boni, killing 12 soldiers.",
+			lang: "en", pub: "2024-06-11",
+			typ: "Battles", sub: "Armed clash", actor1: "JNIM", place: "Boni", date: "2024-06-09", fatalities: 12,
+		},
+		{
+			name: "passive voice names the perpetrator after 'by'",
+			text: "Eight villagers were killed by suspected Islamic State fighters in Anderamboukane on 3 March.",
+			lang: "en", pub: "2024-03-05",
+			typ: "Violence against civilians", sub: "Attack", actor1: "Islamic State", place: "Anderamboukane", date: "2024-03-03", fatalities: 8,
+		},
+		{
+			name: "French passive with par and a weekday",
+			text: "Le poste de gendarmerie de Niono a été attaqué mardi par des hommes armés. Deux gendarmes ont été tués et trois blessés.",
+			lang: "fr", pub: "2024-10-10",
+			typ: "Battles", sub: "Armed clash", actor1: "Unidentified", place: "Niono", date: "2024-10-08", fatalities: 2,
+		},
+		{
+			name: "drone strike with approximate toll in French",
+			text: "Une frappe de drone de l'armée malienne a tué une vingtaine de personnes, dont des enfants, à Kidal le 5 janvier 2025.",
+			lang: "fr", pub: "2025-01-07",
+			typ: "Explosions/Remote violence", sub: "Air/drone strike", actor1: "Mali", place: "Kidal", date: "2025-01-05", fatalities: 20,
+		},
+		{
+			name: "kidnapping",
+			text: "Gunmen kidnapped two foreign workers at a mining site near Kéniéba on Thursday.",
+			lang: "en", pub: "2025-05-10",
+			typ: "Violence against civilians", sub: "Abduction/forced disappearance", actor1: "", place: "Kéniéba", date: "2025-05-08",
+		},
+		{
+			name: "burning tankers with no clash is looting/property destruction",
+			text: "Suspected JNIM militants set fire to twelve fuel tankers on the road near Kati on 14 September 2025.",
+			lang: "en", pub: "2025-09-15",
+			typ: "Strategic developments", sub: "Looting/property destruction", actor1: "JNIM", place: "Kati", date: "2025-09-14",
+		},
+		{
+			name: "IED against a vehicle",
+			text: "Three soldiers died when their vehicle struck an improvised explosive device near Douentza on 2 February.",
+			lang: "en", pub: "2024-02-04",
+			typ: "Explosions/Remote violence", sub: "Remote explosive/landmine/IED", place: "Douentza", date: "2024-02-02", fatalities: 3,
+		},
+		{
+			name: "conflicting tolls: the most conservative",
+			text: "At least 40 civilians were killed in an attack on the village of Djibasso on Monday, according to local officials. A union official put the toll at 80 civilians killed.",
+			lang: "en", pub: "2024-07-03",
+			typ: "Violence against civilians", sub: "Attack", place: "Djibasso", date: "2024-07-01", fatalities: 40,
+		},
+		{
+			name: "a protest",
+			text: "Hundreds of people protested in Bamako on Friday against power cuts.",
+			lang: "en", pub: "2024-04-14",
+			typ: "Protests", sub: "Peaceful protest", actor1: "Protesters", place: "Bamako", date: "2024-04-12",
+		},
+		{
+			name: "sub-group counts as its parent",
+			text: "On 30 December, Katiba Macina militants ambushed a National Guard patrol near Diafarabé, killing two guards.",
+			lang: "en", pub: "2024-01-02",
+			typ: "Battles", sub: "Armed clash", actor1: "JNIM", place: "Diafarab", date: "2023-12-30", fatalities: 2,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			evs := incidents(run(t, tc.text, tc.lang, tc.pub))
+			if len(evs) != 1 {
+				t.Fatalf("got %d incidents, want 1: %+v", len(evs), evs)
+			}
+			e := evs[0]
+			if e.EventType != tc.typ || e.SubEventType != tc.sub {
+				t.Errorf("type = %s / %s, want %s / %s", e.EventType, e.SubEventType, tc.typ, tc.sub)
+			}
+			if tc.actor1 != "" && !strings.Contains(e.Actor1.Name+" "+e.Actor1.Assoc, tc.actor1) {
+				t.Errorf("actor1 = %q (assoc %q), want it to name %q", e.Actor1.Name, e.Actor1.Assoc, tc.actor1)
+			}
+			if !strings.Contains(e.Place.Name+" "+e.Place.Mention, tc.place) {
+				t.Errorf("place = %q (%q), want %q", e.Place.Name, e.Place.Mention, tc.place)
+			}
+			if got := e.Date.Format("2006-01-02"); got != tc.date {
+				t.Errorf("date = %s, want %s", got, tc.date)
+			}
+			if e.Fatalities != tc.fatalities {
+				t.Errorf("fatalities = %d, want %d", e.Fatalities, tc.fatalities)
+			}
+			if len(e.Evidence) == 0 {
+				t.Fatal("no evidence")
+			}
+			for _, ev := range e.Evidence {
+				if tc.text[ev.Start:ev.End] != ev.Text {
+					t.Errorf("evidence offsets [%d,%d) do not point at %q", ev.Start, ev.End, ev.Text)
+				}
+			}
+			if e.Confidence <= 0 || e.Confidence > 1 {
+				t.Errorf("confidence %v out of (0,1]", e.Confidence)
+			}
+		})
+	}
+}
+
+// One event per place: an attack on a list of villages is one event each.
+func TestOneEventPerPlace(t *testing.T) {
+	text := "On 25 March, JNIM fighters attacked Tamani, Doura and Kéléya."
+	evs := incidents(run(t, text, "en", "2025-03-28"))
+	if len(evs) != 3 {
+		t.Fatalf("got %d incidents, want 3: %+v", len(evs), evs)
+	}
+}
+
+// Kinds other than incident: aggregates, situations and background.
+func TestKinds(t *testing.T) {
+	tests := []struct {
+		name, text, lang, pub string
+		want                  event.Kind
+	}{
+		{"count of attacks", "In one week, 16 attacks were recorded across Mali, two of them in the Ségou region.", "en", "2025-03-28", event.Aggregate},
+		{"blockade", "Since September, JNIM has imposed a blockade on fuel imports to Bamako.", "en", "2025-10-20", event.Situation},
+		{"forecast", "Analysts warn that JNIM could attack Bamako itself if the convoys stop.", "en", "2025-10-20", event.Background},
+		{"history", "In 2012, Tuareg rebels and jihadists attacked Timbuktu and Gao and took control of the north.", "en", "2025-10-20", event.Background},
+		{"French forecast", "Selon des analystes, les jihadistes pourraient attaquer Kayes dans les prochains mois.", "fr", "2025-10-20", event.Background},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			evs := run(t, tc.text, tc.lang, tc.pub)
+			if len(incidents(evs)) != 0 {
+				t.Fatalf("got incidents, want none: %+v", incidents(evs))
+			}
+			found := false
+			for _, e := range evs {
+				found = found || e.Kind == tc.want
+			}
+			if !found {
+				t.Errorf("no %s event among %+v", tc.want, evs)
+			}
+		})
+	}
+}
+
+// An analysis piece with no dated, placed incident yields no incident.
+func TestAnalysisHasNoIncidents(t *testing.T) {
+	text := `Why the Sahel's juntas are losing ground
+
+The military governments of Mali, Burkina Faso and Niger promised security when they seized power. Instead, armed groups have extended their reach. JNIM now operates in most regions of Mali and regularly attacks convoys on the main roads.
+
+Experts say the withdrawal of foreign forces left a vacuum that Russian mercenaries have not filled. Attacks against civilians by all sides have increased, and the jihadists could soon threaten the capital.`
+	if evs := incidents(run(t, text, "en", "")); len(evs) != 0 {
+		t.Fatalf("got %d incidents from an analysis piece: %+v", len(evs), evs)
+	}
+}
+
+// Bad input gives a result, never a crash or a runaway.
+func TestHostileText(t *testing.T) {
+	long := strings.Repeat("attacked soldiers near Gao and killed 1,000,000,000,000 people, ", 20000)
+	for name, text := range map[string]string{
+		"empty":         "",
+		"no events":     "The weather in Bamako was pleasant and the market was busy.",
+		"endless":       long,
+		"other lang":    "Die Soldaten wurden gestern angegriffen.",
+		"invalid utf-8": "attaque \xff\xfe à Gao",
+	} {
+		t.Run(name, func(t *testing.T) {
+			evs := run(t, text, "", "2025-01-01")
+			for _, e := range evs {
+				if e.Fatalities < 0 || e.Fatalities > 1_000_000 {
+					t.Errorf("fatalities %d", e.Fatalities)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkExtract(b *testing.B) {
+	x := extractor(b)
+	text := strings.Repeat("On Sunday, JNIM fighters attacked the army post in Boni, killing 12 soldiers. Les jihadistes ont incendié des camions près de Kati mardi. ", 10)
+	r := &event.Report{Doc: "b", Text: text, Lang: "en", Published: time.Date(2024, 6, 11, 0, 0, 0, 0, time.UTC)}
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if _, err := x.Extract(context.Background(), r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
