@@ -387,3 +387,27 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestPruneSelectorsPerSite(t *testing.T) {
+	page := `<html><body><article>
+<p>The army said on Monday that the road between Gao and Ansongo had reopened after a week of repairs and patrols.</p>
+<div class="promo-box"><p>Our partners offer the best satellite phones for travellers in the desert regions.</p></div>
+<p>Traders in Gao said they expected prices to fall once the first lorries arrived from the south of the country.</p>
+</article></body></html>`
+	c, err := New(Options{PruneSelectors: map[string]string{"sahelwire.example": ".promo-box"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		url  string
+		kept bool
+	}{{"https://www.sahelwire.example/a", false}, {"https://other.example/a", true}} {
+		r := &event.Report{Doc: "prune", URL: tt.url, Raw: []byte(page)}
+		if err := c.Clean(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(r.Text, "satellite phones"); got != tt.kept {
+			t.Errorf("%s: promo kept = %v, want %v\n%s", tt.url, got, tt.kept, r.Text)
+		}
+	}
+}

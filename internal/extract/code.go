@@ -13,8 +13,11 @@ func (x *Extractor) code(d *doc, s *sentence, trig hit, cl class, c *candidate) 
 	if country == "" {
 		country = d.country
 	}
-	trigPos := d.orig(s.words[trig.from].start)
-	a1, a2 := x.roles(d, s, trigPos)
+	// Roles follow the voice of the sentence's main verb, its first
+	// trigger ("a soldier was killed by the explosion of an IED"), while
+	// the type follows the strongest trigger.
+	first := s.triggers[0]
+	a1, a2 := x.roles(d, s, first, d.orig(s.words[first.from].start))
 	resolve := func(m *actors.Mention) event.Actor {
 		if m == nil {
 			return event.Actor{}
@@ -119,7 +122,7 @@ func (x *Extractor) targetForce(d *doc, s *sentence, country string) event.Actor
 // ("by X", "par X"), passive verbs ("was attacked"), and otherwise the
 // subject before the trigger and the object after it. Mentions that only
 // name a source ("according to the army", "X said") take no role.
-func (x *Extractor) roles(d *doc, s *sentence, trigPos int) (a1, a2 *actors.Mention) {
+func (x *Extractor) roles(d *doc, s *sentence, trig hit, trigPos int) (a1, a2 *actors.Mention) {
 	var ms []*actors.Mention
 	for i := range s.actors {
 		m := &s.actors[i]
@@ -138,7 +141,7 @@ func (x *Extractor) roles(d *doc, s *sentence, trigPos int) (a1, a2 *actors.Ment
 			break
 		}
 	}
-	passive := passiveNear(d, trigPos)
+	passive := passiveNear(d, trigPos) || reducedPassive(s, trig)
 	var before, after []*actors.Mention
 	for _, m := range ms {
 		if m == agent {
@@ -236,7 +239,7 @@ func byAgent(d *doc, pos int) bool {
 	return false
 }
 
-var passiveWords = map[string]bool{"was": true, "were": true, "been": true, "été": true, "ete": true,
+var passiveWords = map[string]bool{"subjected": true, "faced": true, "was": true, "were": true, "been": true, "été": true, "ete": true,
 	"under": true, "came": true, "come": true, "sont": true, "est": true, "victim": true, "victime": true,
 	"victimes": true, "suffered": true, "subi": true}
 
@@ -249,6 +252,56 @@ func passiveNear(d *doc, pos int) bool {
 		}
 	}
 	return false
+}
+
+// afterReduced are words that follow a past participle used without its
+// auxiliary, as in headlines and terse notes: "army post attacked in Boni",
+// "convoy ambushed near Gao".
+var afterReduced = map[string]bool{"in": true, "at": true, "near": true, "on": true, "overnight": true,
+	"between": true, "this": true, "yesterday": true, "last": true, "early": true, "late": true, "outside": true,
+	"around": true, "during": true, "while": true, "when": true, "and": true, "again": true, "twice": true}
+
+// reducedPassive tells whether the trigger is a past participle with no
+// object of its own, so the actor before it was acted upon.
+func reducedPassive(s *sentence, trig hit) bool {
+	w := s.words[trig.to-1].text
+	if frenchParticiple(s, trig) {
+		return true
+	}
+	if !strings.HasSuffix(w, "ed") {
+		return false
+	}
+	if trig.to == len(s.words) {
+		return true
+	}
+	if trig.from > 0 {
+		switch s.words[trig.from-1].text {
+		case "have", "has", "had", "they", "who", "which", "that", "it", "he", "she":
+			return false // a perfect or a relative clause: active
+		}
+	}
+	return afterReduced[s.words[trig.to].text]
+}
+
+// afterReducedFR are words that follow a French past participle used
+// without its auxiliary ("poste attaqué à Niono", "convoi attaqué près de").
+var afterReducedFR = map[string]bool{"a": true, "au": true, "aux": true, "dans": true, "pres": true, "par": true,
+	"lors": true, "entre": true, "sur": true, "hier": true, "ce": true, "en": true, "vers": true}
+
+// notParticiple are words before "attaque" that make it the noun.
+var notParticiple = map[string]bool{"l'": true, "une": true, "la": true, "cette": true, "d'": true, "son": true,
+	"sa": true, "leur": true, "de": true, "nouvelle": true, "premiere": true, "derniere": true,
+	"a": true, "ont": true, "avait": true, "avaient": true, "ete": true, "est": true, "sont": true}
+
+func frenchParticiple(s *sentence, trig hit) bool {
+	w := s.words[trig.to-1].text
+	if !(strings.HasSuffix(w, "e") || strings.HasSuffix(w, "es")) {
+		return false
+	}
+	if trig.from == 0 || notParticiple[s.words[trig.from-1].text] {
+		return false
+	}
+	return trig.to == len(s.words) || afterReducedFR[s.words[trig.to].text]
 }
 
 // isSource tells whether a mention only names where information came from.

@@ -406,6 +406,7 @@ func pickPlaces(d *doc, s *sentence, trig hit) ([]event.Place, bool) {
 		}
 		return nil, false
 	}
+	precise = dropUnitNames(d, precise)
 	if len(precise) > 1 && isList(d, precise) {
 		var out []event.Place
 		seen := map[string]bool{}
@@ -437,6 +438,26 @@ func pickPlaces(d *doc, s *sentence, trig hit) ([]event.Place, bool) {
 		}
 	}
 	return []event.Place{best.Place}, true
+}
+
+// dropUnitNames removes a place that only names the region or cercle of
+// the place before it ("Niono, Segou", "Youwarou (Mopti)"): it locates the
+// first, it is not a second place.
+func dropUnitNames(d *doc, ps []event.PlaceRef) []event.PlaceRef {
+	out := ps[:0:0]
+	for i, p := range ps {
+		if i > 0 {
+			prev := ps[i-1].Place
+			between := strings.TrimSpace(d.text[ps[i-1].End:p.Start])
+			unit := nlp.Fold(p.Place.Name)
+			if (between == "," || between == "(" || between == ", in" || between == "in") &&
+				(unit == nlp.Fold(prev.Admin1) || unit == nlp.Fold(prev.Admin2) || strings.HasPrefix(unit, nlp.Fold(prev.Admin1))) {
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // countryLevel tells whether a place is a whole country (or vaguer), which
