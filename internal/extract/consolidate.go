@@ -16,6 +16,7 @@ type group struct {
 	victims   []int // per-sentence victim totals
 	attackers []int
 	noDeaths  bool
+	floating  bool // started by a sentence placed only by the report's fallback
 }
 
 // consolidate merges the candidates of one report that describe the same
@@ -49,6 +50,7 @@ func consolidate(d *doc, cands []candidate) []event.Event {
 		owner[i] = gi
 		g := groups[gi]
 		g.members = append(g.members, i)
+		g.floating = g.floating || len(g.members) == 1 && c.floating
 		if len(c.victims) > 0 {
 			g.victims = append(g.victims, total(c.victims))
 		}
@@ -59,6 +61,7 @@ func consolidate(d *doc, cands []candidate) []event.Event {
 			g.noDeaths = true
 		}
 	}
+	groups = foldFloating(groups, cands)
 	groups = foldVague(groups)
 	out := make([]event.Event, 0, len(groups))
 	for _, g := range groups {
@@ -70,6 +73,40 @@ func consolidate(d *doc, cands []candidate) []event.Event {
 	}
 	sortEvents(out)
 	return out
+}
+
+// foldFloating merges an event that only the report's fallback place
+// locates (a headline naming no place) into the report's first incident
+// with a place of its own within two days: the lead tells the same story.
+func foldFloating(groups []*group, cands []candidate) []*group {
+	var target *group
+	for _, g := range groups {
+		if !g.floating && g.ev.Kind == event.Incident && g.ev.Place.Precision < event.RegionPrecision {
+			target = g
+			break
+		}
+	}
+	if target == nil {
+		return groups
+	}
+	var keep []*group
+	for _, g := range groups {
+		if g.floating && g.ev.Kind == target.ev.Kind && math.Abs(g.ev.Date.Sub(target.ev.Date).Hours()) <= 48 {
+			absorbGroup(target, g)
+			continue
+		}
+		keep = append(keep, g)
+	}
+	return keep
+}
+
+func absorbGroup(into, g *group) {
+	into.ev.Evidence = append(into.ev.Evidence, g.ev.Evidence...)
+	into.victims = append(into.victims, g.victims...)
+	into.attackers = append(into.attackers, g.attackers...)
+	if unnamed(into.ev.Actor1) && !unnamed(g.ev.Actor1) {
+		into.ev.Actor1 = g.ev.Actor1
+	}
 }
 
 // foldVague merges an event placed only by region into a precisely placed
@@ -98,12 +135,7 @@ func foldVague(groups []*group) []*group {
 			keep = append(keep, g)
 			continue
 		}
-		into.ev.Evidence = append(into.ev.Evidence, g.ev.Evidence...)
-		into.victims = append(into.victims, g.victims...)
-		into.attackers = append(into.attackers, g.attackers...)
-		if unnamed(into.ev.Actor1) && !unnamed(g.ev.Actor1) {
-			into.ev.Actor1 = g.ev.Actor1
-		}
+		absorbGroup(into, g)
 	}
 	return keep
 }

@@ -232,7 +232,8 @@ type candidate struct {
 	class     class
 	ownPlace  bool
 	ownDate   bool
-	parent    int // index of the candidate whose place and date this one inherited, or -1
+	floating  bool // placed only by the report's fallback: joins the report's first incident
+	parent    int  // index of the candidate whose place and date this one inherited, or -1
 	victims   []figure
 	attackers []figure
 }
@@ -256,7 +257,7 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 		date, dprec, ownDate, dateOK := pickDate(d, i)
 		places, ownPlace := pickPlaces(d, s, trig)
 		kind := decideKind(d, s, cl, date, dprec, ownDate, dateOK)
-		parent := -1
+		parent, floating := -1, false
 		if !ownPlace {
 			if j, ok := lastPlace[s.para]; ok {
 				parent = j
@@ -270,6 +271,7 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 				}
 			} else {
 				places = []event.Place{d.scope.Fallback()}
+				floating = true
 				if i > 2 && kind == event.Incident {
 					// far from the lead, a sentence that names no place is
 					// commentary on the story, not a new incident
@@ -294,7 +296,7 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 				d.r.Doc, i, kind, cl.name, date.Format("2006-01-02"), dprec, ownDate, pn, ownPlace, parent, an, victims, attackers, s.cues, d.text[s.start:s.end])
 		}
 		for _, pl := range places {
-			c := candidate{sent: s, class: cl, ownPlace: ownPlace, ownDate: ownDate, parent: parent,
+			c := candidate{sent: s, class: cl, ownPlace: ownPlace, ownDate: ownDate, parent: parent, floating: floating,
 				victims: victims, attackers: attackers}
 			c.ev = event.Event{
 				Doc: d.r.Doc, Date: date, TimePrecision: dprec, Kind: kind, Place: pl,
@@ -388,7 +390,7 @@ var listJoin = map[string]bool{",": true, "and": true, "et": true, ", and": true
 func pickPlaces(d *doc, s *sentence, trig hit) ([]event.Place, bool) {
 	var precise, regions []event.PlaceRef
 	for _, p := range s.places {
-		if !p.Place.Known() && p.Place.Admin1 == "" || countryLevel(p.Place) {
+		if !p.Place.Known() && p.Place.Admin1 == "" || countryLevel(p.Place) || dateline(d, s, p) {
 			continue
 		}
 		if p.Place.Precision <= event.NearPrecision && p.Place.Name != p.Place.Country {
@@ -438,6 +440,27 @@ func pickPlaces(d *doc, s *sentence, trig hit) ([]event.Place, bool) {
 		}
 	}
 	return []event.Place{best.Place}, true
+}
+
+// dateline tells whether a place opens the sentence as a dateline
+// ("Bamako, July 27 (Reuters) –", "NIAMEY (AFP) -"): it says where the
+// reporter was, not where the event happened.
+func dateline(d *doc, s *sentence, p event.PlaceRef) bool {
+	if strings.TrimSpace(d.text[s.start:p.Start]) != "" {
+		return false
+	}
+	rest := strings.TrimLeft(d.text[p.End:min(len(d.text), p.End+40)], " ")
+	switch {
+	case strings.HasPrefix(rest, "(") || strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, "—") || strings.HasPrefix(rest, "- "):
+		return true
+	case strings.HasPrefix(rest, ","):
+		for _, dr := range s.dates {
+			if dr.Start > p.End && dr.Start <= p.End+4 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // dropUnitNames removes a place that only names the region or cercle of
