@@ -24,18 +24,11 @@ func runClean(e *env, args []string) int {
 	fs := e.flags(c)
 	inFmt := fs.String("input-format", "auto", "how to read the inputs")
 	outDir := fs.String("out", "", "write DIR/DOC.txt per report instead of printing")
-	if code, ok := parse(fs, args); !ok {
+	f, code, ok := e.parseInputs(c, fs, args, inFmt)
+	if !ok {
 		return code
 	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
-	}
-	f, err := inputFormat(*inFmt)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "sahelwatch clean: %v\n", err)
-		return exitUsage
-	}
+	var err error
 	cl, err := clean.New(clean.Options{})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "sahelwatch clean: %v\n", err)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -94,6 +95,25 @@ func writeEvents(w io.Writer, format string, evs []event.Event) error {
 
 // inputFormats are the values --input-format takes.
 var inputFormats = []string{"auto", "text", "html", "jsonl", "feed", "csv"}
+
+// parseInputs parses a pipeline command's flags, which must leave at least
+// one input, and its --input-format value. ok is false when the command
+// should exit with code.
+func (e *env) parseInputs(c *command, fs *flag.FlagSet, args []string, inFmt *string) (format string, code int, ok bool) {
+	if code, ok := parse(fs, args); !ok {
+		return "", code, false
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return "", exitUsage, false
+	}
+	f, err := inputFormat(*inFmt)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sahelwatch %s: %v\n", c.name, err)
+		return "", exitUsage, false
+	}
+	return f, 0, true
+}
 
 func inputFormat(f string) (string, error) {
 	if err := oneOf(f, inputFormats...); err != nil {

@@ -27,21 +27,13 @@ func runExtract(e *env, args []string) int {
 	explain := fs.Bool("explain", false, "print to stderr, for each sentence with a trigger, what was read from it")
 	var data dataFlags
 	data.register(fs)
-	if code, ok := parse(fs, args); !ok {
+	f, code, ok := e.parseInputs(c, fs, args, inFmt)
+	if !ok {
 		return code
 	}
 	e.verbose(*verbose)
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
-	}
 	if err := oneOf(*format, "jsonl", "csv", "geojson"); err != nil {
 		fmt.Fprintf(e.stderr, "sahelwatch extract: --format: %v\n", err)
-		return exitUsage
-	}
-	f, err := inputFormat(*inFmt)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "sahelwatch extract: %v\n", err)
 		return exitUsage
 	}
 	p, err := e.pipeline(data)

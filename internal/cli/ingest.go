@@ -35,18 +35,11 @@ func runIngest(e *env, args []string) int {
 	quiet := fs.Bool("q", false, "no progress output")
 	var data dataFlags
 	data.register(fs)
-	if code, ok := parse(fs, args); !ok {
+	f, code, ok := e.parseInputs(c, fs, args, inFmt)
+	if !ok {
 		return code
 	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
-	}
-	f, err := inputFormat(*inFmt)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "sahelwatch ingest: %v\n", err)
-		return exitUsage
-	}
+	var err error
 	p, err := e.pipeline(data)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "sahelwatch ingest: %v\n", err)
