@@ -251,8 +251,23 @@ func passiveNear(d *doc, pos int) bool {
 			return true
 		}
 	}
+	// the trigger is the instrument of a passive: "struck by an IED",
+	// "touché par une mine"
+	for i := len(ws) - 1; i >= 0 && i >= len(ws)-4; i-- {
+		w := strings.Trim(ws[i], ",.;:")
+		if w == "by" || w == "par" {
+			return true
+		}
+		if !articles[w] {
+			break
+		}
+	}
 	return false
 }
+
+var articles = map[string]bool{"a": true, "an": true, "the": true, "un": true, "une": true, "des": true, "d'un": true,
+	"d'une": true, "de": true, "l'": true, "le": true, "la": true, "les": true, "suspected": true, "presumed": true,
+	"improvised": true, "anti-tank": true, "artisanal": true, "artisanale": true}
 
 // afterReduced are words that follow a past participle used without its
 // auxiliary, as in headlines and terse notes: "army post attacked in Boni",

@@ -103,28 +103,38 @@ func (x *Extractor) figures(s *sentence, kind []string) (victims, attackers []fi
 	return victims, attackers
 }
 
-// classify looks for the death word nearest to words [first,last].
+// classify decides whether the count at words [first,last] is of dead
+// people. A death word straight before it governs it ("killing 12",
+// "tuant 12"); otherwise the verb after the noun does ("11 soldiers were
+// killed and 50 civilians are missing": 50 are missing, not dead).
 func classify(s *sentence, kind []string, first, last int) (dead, attacker bool) {
-	best, bestDist := "", 99
-	for k := max(0, first-4); k < first; k++ {
-		if kind[k] == "dead" || kind[k] == "hurt" {
-			if d := first - k; d < bestDist {
-				best, bestDist = kind[k], d
-			}
-		}
-	}
-	for k := last + 1; k < len(s.words) && k <= last+7; k++ {
-		if kind[k] == "attacker" {
-			attacker = true
+	pre, preDist := "", 99
+	for k := first - 1; k >= 0 && k >= first-3; k-- {
+		if s.words[k].text == "and" || s.words[k].text == "et" {
+			break
 		}
 		if kind[k] == "dead" || kind[k] == "hurt" {
-			if d := k - last; d <= bestDist {
-				best, bestDist = kind[k], d
-			}
+			pre, preDist = kind[k], first-k
 			break
 		}
 	}
-	return best == "dead", attacker
+	post := ""
+	for k := last + 1; k < len(s.words) && k <= last+10; k++ {
+		if kind[k] == "attacker" && post == "" {
+			attacker = true
+		}
+		if kind[k] == "dead" || kind[k] == "hurt" {
+			post = kind[k]
+			break
+		}
+	}
+	switch {
+	case pre != "" && preDist <= 2:
+		return pre == "dead", attacker
+	case post != "":
+		return post == "dead", attacker
+	}
+	return pre == "dead", attacker
 }
 
 func wordSpan(s *sentence, start, end int) (first, last int) {

@@ -256,6 +256,11 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 		}
 		date, dprec, ownDate, dateOK := pickDate(d, i)
 		places, ownPlace := pickPlaces(d, s, trig)
+		if ownPlace && !ownDate && lead >= 0 && anaphoric(s, trig) {
+			// "the attack", "l'attaque": the sentence returns to the story's
+			// incident; a place it names is context ("arrived in Kaya")
+			ownPlace = false
+		}
 		kind := decideKind(d, s, cl, date, dprec, ownDate, dateOK)
 		parent, floating := -1, false
 		if !ownPlace {
@@ -313,6 +318,19 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 		}
 	}
 	return out
+}
+
+// anaphoric tells whether a trigger is a noun that points back at an
+// event already told ("the attack", "cette embuscade", "l'attaque").
+func anaphoric(s *sentence, trig hit) bool {
+	if trig.from == 0 {
+		return false
+	}
+	switch s.words[trig.from-1].text {
+	case "the", "this", "that", "l'", "cette", "cet", "ce", "la", "le", "said":
+		return true
+	}
+	return false
 }
 
 // mainTrigger picks the highest-priority trigger of a sentence.
@@ -533,7 +551,7 @@ func decideKind(d *doc, s *sentence, cl class, date time.Time, prec int, ownDate
 		return event.Background
 	case s.cues["aggregate"] || pluralCount(d, s):
 		return event.Aggregate
-	case s.cues["general"] && !ownDate:
+	case s.cues["general"] && !ownDate && s.idx > 2:
 		return event.Background
 	case s.cues["foiled"]:
 		return event.Background
@@ -541,8 +559,15 @@ func decideKind(d *doc, s *sentence, cl class, date time.Time, prec int, ownDate
 	return event.Incident
 }
 
+// eventNouns are trigger words that name events rather than actions; a
+// count in front of one ("16 attacks", "deux embuscades") sums events up.
+var eventNouns = map[string]bool{"attacks": true, "attaques": true, "raids": true, "ambushes": true, "embuscades": true,
+	"assaults": true, "assauts": true, "strikes": true, "frappes": true, "incidents": true, "explosions": true,
+	"bombardements": true, "enlevements": true, "kidnappings": true, "abductions": true, "clashes": true,
+	"affrontements": true, "massacres": true, "killings": true, "ieds": true, "airstrikes": true}
+
 // pluralCount tells whether a sentence counts events ("16 attacks", "deux
-// attaques"): a number above one just before a plural trigger noun.
+// attaques"): a number above one just before a plural event noun.
 func pluralCount(d *doc, s *sentence) bool {
 	for _, n := range s.numbers {
 		if n.Value < 2 {
@@ -550,11 +575,11 @@ func pluralCount(d *doc, s *sentence) bool {
 		}
 		for _, h := range s.triggers {
 			w := s.words[h.from]
-			if !strings.HasSuffix(w.text, "s") {
+			if !eventNouns[w.text] {
 				continue
 			}
-			gap := d.orig(w.start) - n.End
-			if gap >= 0 && gap <= 20 {
+			gap := w.orig - n.End
+			if gap >= 0 && gap <= 12 {
 				return true
 			}
 		}
