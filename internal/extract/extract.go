@@ -400,7 +400,8 @@ func stale(d *doc, t time.Time) bool {
 
 // listJoin matches the text between two places of a list: "A, B and C".
 var listJoin = map[string]bool{",": true, "and": true, "et": true, ", and": true, "as well as": true,
-	"ainsi que": true, "or": true, "ou": true, "&": true, ";": true, ", et": true, "then": true, "puis": true}
+	"ainsi que": true, "or": true, "ou": true, "&": true, ";": true, ", et": true, "then": true, "puis": true,
+	"et à": true, "et a": true, "and in": true, "and at": true, ", à": true, "et au": true, "and on": true, ",,": true}
 
 // pickPlaces returns the places a sentence's event happened at: every place
 // of a list ("attacks on A, B and C"), else the one the trigger points at.
@@ -427,10 +428,13 @@ func pickPlaces(d *doc, s *sentence, trig hit) ([]event.Place, bool) {
 		return nil, false
 	}
 	precise = dropUnitNames(d, precise)
-	if len(precise) > 1 && isList(d, precise) {
+	if run := longestList(d, s, precise); len(run) == len(precise) && len(run) > 1 || len(run) >= 3 {
+		// "attacks on A, B and C": one event per place. A long list inside
+		// a longer sentence ("… on March 25, targeting A, B, C and D")
+		// is still the sentence's subject.
 		var out []event.Place
 		seen := map[string]bool{}
-		for _, p := range precise {
+		for _, p := range run {
 			if !seen[p.Place.Name] {
 				seen[p.Place.Name] = true
 				out = append(out, p.Place)
@@ -507,17 +511,62 @@ func countryLevel(p event.Place) bool {
 	return p.Country == "" || strings.EqualFold(p.Name, p.Country) || p.Precision >= event.RegionPrecision && p.Admin1 == ""
 }
 
-func isList(d *doc, ps []event.PlaceRef) bool {
-	for i := 1; i < len(ps); i++ {
-		if ps[i].Start < ps[i-1].End {
-			return false
+// longestList returns the longest run of places in ps joined only by list
+// words ("A, B et C"). Names the text gives between them that the
+// gazetteer did not resolve do not break the run.
+func longestList(d *doc, s *sentence, ps []event.PlaceRef) []event.PlaceRef {
+	var best, cur []event.PlaceRef
+	for i, p := range ps {
+		if i > 0 && joined(d, s, ps[i-1], p) {
+			cur = append(cur, p)
+		} else {
+			cur = []event.PlaceRef{p}
 		}
-		between := strings.ToLower(strings.TrimSpace(d.text[ps[i-1].End:ps[i].Start]))
-		if !listJoin[between] {
-			return false
+		if len(cur) > len(best) {
+			best = cur
 		}
 	}
-	return true
+	return best
+}
+
+// joined tells whether the text between two places is only list words,
+// bracketed asides and names of other places.
+func joined(d *doc, s *sentence, a, b event.PlaceRef) bool {
+	if b.Start < a.End {
+		return false
+	}
+	between := d.text[a.End:b.Start]
+	// blank out other place names in between (unresolved villages)
+	for _, o := range s.places {
+		if o.Start >= a.End && o.End <= b.Start {
+			between = strings.Replace(between, d.text[o.Start:o.End], ",", 1)
+		}
+	}
+	between = strings.ToLower(stripParens(between))
+	for strings.Contains(between, ", ,") {
+		between = strings.ReplaceAll(between, ", ,", ",")
+	}
+	return listJoin[strings.TrimSpace(between)]
+}
+
+// stripParens removes bracketed asides ("(Nord)", "(Mopti region)") so
+// that "A (Nord), B (Centre-Nord) et C" reads as a list.
+func stripParens(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')':
+			if depth > 0 {
+				depth--
+			}
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // locative tells whether the words just before text offset pos introduce a
