@@ -52,6 +52,7 @@ type sentence struct {
 	places     []event.PlaceRef
 	actors     []actors.Mention
 	numbers    []nlp.Number
+	dateline   *nlp.DateRef // a dateline's date, kept apart from the event dates
 }
 
 // doc is the per-report state shared by the steps of Extract.
@@ -150,6 +151,10 @@ func (x *Extractor) analyse(ctx context.Context, d *doc) error {
 			di++
 		}
 		for ; di < len(dates) && dates[di].Start < sp.End; di++ {
+			if datelineDate(d.text, sp.Start, dates[di]) {
+				s.dateline = &dates[di] // the date of filing, not of the event
+				continue
+			}
 			s.dates = append(s.dates, dates[di])
 		}
 		for ni < len(nums) && nums[ni].Start < sp.Start {
@@ -165,13 +170,25 @@ func (x *Extractor) analyse(ctx context.Context, d *doc) error {
 			s.actors = append(s.actors, ments[mi])
 		}
 		neg := x.lx.negative.match(s.words)
+		cues := x.lx.cues.match(s.words)
+		var hypo []hit
 		for _, h := range x.lx.triggers.match(s.words) {
-			if !covered(neg, h) {
+			switch {
+			case covered(neg, h):
+			case hypothetical(cues, h):
+				hypo = append(hypo, h)
+			default:
 				s.triggers = append(s.triggers, h)
 			}
 		}
-		for _, h := range x.lx.cues.match(s.words) {
-			s.cues[h.value] = true
+		for _, h := range cues {
+			if h.value != "hypothetical" {
+				s.cues[h.value] = true
+			}
+		}
+		if len(s.triggers) == 0 && len(hypo) > 0 {
+			// only things that might happen: kept as background
+			s.triggers, s.cues["hypothetical"] = hypo, true
 		}
 		s.places = d.scope.In(sp.Start, sp.End)
 		d.sents = append(d.sents, s)
@@ -189,6 +206,18 @@ func (x *Extractor) analyse(ctx context.Context, d *doc) error {
 	}
 	d.country = mainCountry(d)
 	return nil
+}
+
+// hypothetical tells whether a trigger stands in the scope of a
+// conditional or a threat just before it ("could attack", "pourraient
+// frapper", "threatened to burn"): the event is only possible.
+func hypothetical(cues []hit, h hit) bool {
+	for _, c := range cues {
+		if c.value == "hypothetical" && c.to <= h.from && h.from-c.to <= 5 {
+			return true
+		}
+	}
+	return false
 }
 
 func covered(neg []hit, h hit) bool {
@@ -327,7 +356,7 @@ func anaphoric(s *sentence, trig hit) bool {
 		return false
 	}
 	switch s.words[trig.from-1].text {
-	case "the", "this", "that", "l'", "cette", "cet", "ce", "la", "le", "said":
+	case "the", "this", "that", "these", "those", "l'", "cette", "cet", "ce", "ces", "la", "le", "les", "said":
 		return true
 	}
 	return false
@@ -476,13 +505,24 @@ func dateline(d *doc, s *sentence, p event.PlaceRef) bool {
 	case strings.HasPrefix(rest, "(") || strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, "—") || strings.HasPrefix(rest, "- "):
 		return true
 	case strings.HasPrefix(rest, ","):
-		for _, dr := range s.dates {
-			if dr.Start > p.End && dr.Start <= p.End+4 {
-				return true
-			}
-		}
+		return s.dateline != nil && s.dateline.Start > p.End && s.dateline.Start <= p.End+4
 	}
 	return false
+}
+
+// datelineDate tells whether a date opens its sentence as part of a
+// dateline: "Bamako, July 27 (Reuters) –", "NIAMEY, 3 mars 2025 (AFP) -".
+func datelineDate(text string, sentStart int, dr nlp.DateRef) bool {
+	if dr.Start-sentStart > 40 {
+		return false
+	}
+	head := text[sentStart:dr.Start]
+	if !strings.HasSuffix(strings.TrimSpace(head), ",") || strings.Count(head, " ") > 4 {
+		return false
+	}
+	rest := strings.TrimLeft(text[dr.End:min(len(text), dr.End+30)], " ")
+	return strings.HasPrefix(rest, "(") || strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, "—") ||
+		strings.HasPrefix(rest, "- ") || strings.HasPrefix(rest, "/")
 }
 
 // dropUnitNames removes a place that only names the region or cercle of
