@@ -100,7 +100,70 @@ func (x *Extractor) figures(s *sentence, kind []string) (victims, attackers []fi
 			}
 		}
 	}
+	if len(victims)+len(attackers) == 0 {
+		if f, ok := x.singleKill(s, kind); ok {
+			if x.attackerNoun(f.noun) {
+				attackers = append(attackers, f)
+			} else {
+				victims = append(victims, f)
+			}
+		}
+	}
 	return victims, attackers
+}
+
+// killVerbs are death words that take the victim as their object.
+var killVerbs = map[string]bool{"killed": true, "killing": true, "kills": true, "assassinated": true, "murdered": true,
+	"executed": true, "beheaded": true, "dead": true, "tue": true, "tuee": true, "tuant": true, "abattu": true,
+	"abattue": true, "assassine": true, "assassinee": true, "execute": true, "executee": true, "egorge": true,
+	"egorgee": true, "decapite": true, "slain": true}
+
+var determiners = map[string]bool{"a": true, "an": true, "the": true, "un": true, "une": true, "le": true,
+	"la": true, "l'": true, "his": true, "her": true, "its": true, "one": true, "another": true}
+
+var nounPhraseEnd = map[string]bool{"of": true, "in": true, "at": true, "on": true, "outside": true, "near": true,
+	"and": true, "de": true, "du": true, "des": true, "a": true, "dans": true, "pres": true, "with": true, "who": true,
+	"qui": true, "from": true, "while": true, "during": true, "after": true, "before": true, "by": true, "par": true,
+	"et": true, "en": true, "au": true, "aux": true, "sur": true, "when": true, "as": true}
+
+// singleKill finds one person killed with no number: "shot dead the
+// deputy mayor", "killing him", "the imam was assassinated", "un civil a
+// été tué".
+func (x *Extractor) singleKill(s *sentence, kind []string) (figure, bool) {
+	for k, w := range s.words {
+		if kind[k] != "dead" || !killVerbs[w.text] {
+			continue
+		}
+		// passive with a singular auxiliary
+		if k > 0 && (s.words[k-1].text == "was" || s.words[k-1].text == "ete" && k > 1 && s.words[k-2].text == "a" ||
+			s.words[k-1].text == "est") {
+			return figure{value: 1}, true
+		}
+		if k+1 >= len(s.words) {
+			continue
+		}
+		next := s.words[k+1].text
+		if next == "him" || next == "her" || next == "lui" {
+			return figure{value: 1}, true
+		}
+		if !determiners[next] {
+			continue
+		}
+		// the head of the object noun phrase: the last word before a
+		// preposition or a comma, at most four words on
+		head := ""
+		for j := k + 2; j < len(s.words) && j <= k+5; j++ {
+			if nounPhraseEnd[s.words[j].text] || strings.ContainsAny(s.text[s.words[j-1].orig:s.words[j].orig], ",;:(") {
+				break
+			}
+			head = s.words[j].text
+		}
+		if head == "" || strings.HasSuffix(head, "s") && !strings.HasSuffix(head, "ss") || strings.HasSuffix(head, "x") {
+			continue // plural or nothing: no figure
+		}
+		return figure{value: 1, noun: head}, true
+	}
+	return figure{}, false
 }
 
 // classify decides whether the count at words [first,last] is of dead
@@ -112,6 +175,9 @@ func classify(s *sentence, kind []string, first, last int) (dead, attacker bool)
 	for k := first - 1; k >= 0 && k >= first-3; k-- {
 		if s.words[k].text == "and" || s.words[k].text == "et" {
 			break
+		}
+		if strings.ContainsAny(s.text[s.words[k].orig:s.words[first].orig], ",;:") {
+			break // "six were killed, one missing": another clause
 		}
 		if kind[k] == "dead" || kind[k] == "hurt" {
 			pre, preDist = kind[k], first-k

@@ -53,6 +53,7 @@ type sentence struct {
 	actors     []actors.Mention
 	numbers    []nlp.Number
 	dateline   *nlp.DateRef // a dateline's date, kept apart from the event dates
+	text       string       // the whole report text (offsets are into it)
 }
 
 // doc is the per-report state shared by the steps of Extract.
@@ -137,7 +138,7 @@ func (x *Extractor) analyse(ctx context.Context, d *doc) error {
 			para++
 		}
 		prevEnd = sp.End
-		s := &sentence{idx: i, para: para, start: sp.Start, end: sp.End, cues: map[string]bool{}}
+		s := &sentence{idx: i, para: para, start: sp.Start, end: sp.End, cues: map[string]bool{}, text: d.text}
 		for wi < len(words) && words[wi].orig < sp.Start {
 			wi++
 		}
