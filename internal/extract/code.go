@@ -34,8 +34,28 @@ func (x *Extractor) code(d *doc, s *sentence, trig hit, cl class, c *candidate) 
 			et, st = "Violence against civilians", "Attack"
 		}
 	}
-	// An ambush or attack that opens with a mine is still a clash once
-	// there is gunfire; a mine alone stays an explosion.
+	switch {
+	case et == "Explosions/Remote violence" && x.hasGunfight(s):
+		// shells or a mine followed by an assault and gunfire: a clash
+		et, st = "Battles", "Armed clash"
+	case et == "Violence against civilians" && st == "Attack" && len(c.victims) == 0 && x.hasClass(s, "loot"):
+		// "attacked and burned the town hall", "raided and pillaged the
+		// village": the damage is the event
+		et, st = "Strategic developments", "Looting/property destruction"
+	case st == "Abduction/forced disappearance" && len(c.victims) > 0:
+		// abducted and killed: ACLED codes the killing
+		st = "Attack"
+	case (et == "Battles" || et == "Strategic developments" && st == "Looting/property destruction") && crowd(x, s):
+		// youths or demonstrators fighting the police, burning a post
+		et, st = "Riots", "Violent demonstration"
+		if c.ev.Actor1.Inter != 5 {
+			c.ev.Actor2 = c.ev.Actor1
+			if c.ev.Actor2.Inter == 6 || c.ev.Actor2.Inter == 5 {
+				c.ev.Actor2 = event.Actor{}
+			}
+			c.ev.Actor1 = x.generic("rioters", country)
+		}
+	}
 	c.ev.EventType, c.ev.SubEventType = et, st
 
 	switch et {
@@ -72,6 +92,51 @@ func (x *Extractor) code(d *doc, s *sentence, trig hit, cl class, c *candidate) 
 	if c.ev.Actor2.Name == c.ev.Actor1.Name {
 		c.ev.Actor2 = event.Actor{}
 	}
+}
+
+// hasClass tells whether any trigger of the sentence is of class name.
+func (x *Extractor) hasClass(s *sentence, name string) bool {
+	for _, h := range s.triggers {
+		if h.value == name {
+			return true
+		}
+	}
+	return false
+}
+
+// gunfightWords are triggers that mean an exchange of fire.
+var gunfightWords = map[string]bool{"gunfire": true, "assault": true, "assaults": true, "firefight": true,
+	"gunfight": true, "tirs": true, "assaut": true, "fired": true, "opened": true}
+
+// hasGunfight tells whether the sentence describes fighting as well as an
+// explosion.
+func (x *Extractor) hasGunfight(s *sentence) bool {
+	for _, h := range s.triggers {
+		if h.value == "clash" || gunfightWords[s.words[h.from].text] {
+			return true
+		}
+	}
+	return false
+}
+
+// crowdWords name an unorganised crowd, whose violence ACLED codes as a
+// riot rather than a battle.
+var crowdWords = map[string]bool{"youth": true, "youths": true, "youngsters": true, "demonstrators": true,
+	"protesters": true, "protestors": true, "rioters": true, "crowd": true, "mob": true, "jeunes": true,
+	"manifestants": true, "emeutiers": true, "foule": true}
+
+func crowd(x *Extractor, s *sentence) bool {
+	for _, m := range s.actors {
+		if m.Actor.Inter == 5 || m.Actor.Inter == 6 {
+			return true
+		}
+	}
+	for _, w := range s.words {
+		if crowdWords[w.text] {
+			return true
+		}
+	}
+	return false
 }
 
 // toEvent turns a registry actor into an event actor: generic actors take
@@ -274,7 +339,7 @@ var articles = map[string]bool{"a": true, "an": true, "the": true, "un": true, "
 // "convoy ambushed near Gao".
 var afterReduced = map[string]bool{"in": true, "at": true, "near": true, "on": true, "overnight": true,
 	"between": true, "this": true, "yesterday": true, "last": true, "early": true, "late": true, "outside": true,
-	"around": true, "during": true, "while": true, "when": true, "and": true, "again": true, "twice": true}
+	"around": true, "during": true, "while": true, "when": true, "again": true, "twice": true}
 
 // reducedPassive tells whether the trigger is a past participle with no
 // object of its own, so the actor before it was acted upon.
@@ -359,6 +424,11 @@ func targetIsArmed(x *Extractor, d *doc, s *sentence, trig hit, c *candidate) bo
 		if h.from >= trig.to {
 			return h.value == "armed"
 		}
+	}
+	if c.class.name == "kill" || x.hasClass(s, "loot") {
+		// a killing with no force named after it is one-sided violence;
+		// burning and looting with none is damage to property
+		return false
 	}
 	for _, f := range c.victims {
 		if civilianNoun(x, f.noun) {

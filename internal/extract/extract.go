@@ -292,6 +292,11 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 			ownPlace = false
 		}
 		kind := decideKind(d, s, cl, date, dprec, ownDate, dateOK)
+		if kind == event.Aggregate && ownDate && dprec == event.DayPrecision && ownPlace && len(places) >= 3 {
+			// a tally that names the places of one day ("five on 25 March,
+			// targeting A, B, C and D"): each place is an incident
+			kind = event.Incident
+		}
 		parent, floating := -1, false
 		if !ownPlace {
 			if j, ok := lastPlace[s.para]; ok {

@@ -138,6 +138,48 @@ func TestIncidents(t *testing.T) {
 			lang: "en", pub: "2024-01-02",
 			typ: "Battles", sub: "Armed clash", actor1: "JNIM", place: "Diafarab", date: "2023-12-30", fatalities: 2,
 		},
+		{
+			name: "youths fighting gendarmes is a riot",
+			text: "On 3 May, angry youths clashed with gendarmes in Kati after the arrest of a trader.",
+			lang: "en", pub: "2024-05-05",
+			typ: "Riots", sub: "Violent demonstration", actor1: "Rioters", place: "Kati", date: "2024-05-03",
+		},
+		{
+			name: "abducted and then killed is an attack",
+			text: "On 9 April, gunmen abducted a village chief near Léré and later killed him.",
+			lang: "en", pub: "2024-04-12",
+			typ: "Violence against civilians", sub: "Attack", place: "Léré", date: "2024-04-09", fatalities: 1,
+		},
+		{
+			name: "shells followed by gunfire is a clash",
+			text: "On 2 June, militants fired mortar shells at the army camp in Ansongo before an assault with heavy gunfire.",
+			lang: "en", pub: "2024-06-04",
+			typ: "Battles", sub: "Armed clash", place: "Ansongo", date: "2024-06-02",
+		},
+		{
+			name: "attacked and burned a building is property destruction",
+			text: "On 12 August, gunmen attacked and burned the town hall of Ténenkou.",
+			lang: "en", pub: "2024-08-14",
+			typ: "Strategic developments", sub: "Looting/property destruction", place: "Ténenkou", date: "2024-08-12",
+		},
+		{
+			name: "one victim without a number",
+			text: "On 8 August, unknown gunmen shot dead the deputy mayor of Bourem outside his home.",
+			lang: "en", pub: "2024-08-10",
+			typ: "Violence against civilians", sub: "Attack", place: "Bourem", date: "2024-08-08", fatalities: 1,
+		},
+		{
+			name: "a dateline is neither the place nor the date",
+			text: "Bamako, 28 March (Sahel Wire) – JNIM fighters attacked the gendarmerie post in Tominian on Tuesday, killing four gendarmes.",
+			lang: "en", pub: "2025-03-28",
+			typ: "Battles", sub: "Armed clash", actor1: "JNIM", place: "Tominian", date: "2025-03-25", fatalities: 4,
+		},
+		{
+			name: "a threat in the same sentence does not make the attack hypothetical",
+			text: "On 4 March, JNIM ambushed a convoy near Diéma and threatened to burn any truck that tried the road again.",
+			lang: "en", pub: "2025-03-06",
+			typ: "Battles", sub: "Armed clash", actor1: "JNIM", place: "Diéma", date: "2025-03-04",
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -178,10 +220,19 @@ func TestIncidents(t *testing.T) {
 
 // One event per place: an attack on a list of villages is one event each.
 func TestOneEventPerPlace(t *testing.T) {
-	text := "On 25 March, JNIM fighters attacked Tamani, Doura and Kéléya."
-	evs := incidents(run(t, text, "en", "2025-03-28"))
-	if len(evs) != 3 {
-		t.Fatalf("got %d incidents, want 3: %+v", len(evs), evs)
+	for _, text := range []string{
+		"On 25 March, JNIM fighters attacked Tamani, Doura and Kéléya.",
+		"Seven attacks were recorded this week, one in Gao and three on 25 March, targeting Tamani, Doura and Kéléya.",
+		"Le 25 mars, des jihadistes ont attaqué Tamani (Ségou), Doura et Kéléya (Sikasso).",
+	} {
+		evs := incidents(run(t, text, "", "2025-03-28"))
+		got := map[string]bool{}
+		for _, e := range evs {
+			got[e.Place.Name] = true
+		}
+		if len(evs) != 3 || !got["Tamani"] || !got["Doura"] {
+			t.Errorf("%q: got %d incidents, want Tamani, Doura and Kéléya: %v", text, len(evs), got)
+		}
 	}
 }
 
