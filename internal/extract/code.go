@@ -17,6 +17,9 @@ func (x *Extractor) code(d *doc, s *sentence, trig hit, cl class, c *candidate) 
 	// trigger ("a soldier was killed by the explosion of an IED"), while
 	// the type follows the strongest trigger.
 	first := s.triggers[0]
+	if cl.name == "defuse" {
+		first = trig // whoever defused it is the actor
+	}
 	a1, a2 := x.roles(d, s, first, d.orig(s.words[first.from].start))
 	resolve := func(m *actors.Mention) event.Actor {
 		if m == nil {

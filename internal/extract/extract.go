@@ -368,15 +368,24 @@ func anaphoric(s *sentence, trig hit) bool {
 	return false
 }
 
-// mainTrigger picks the highest-priority trigger of a sentence.
+// mainTrigger picks the highest-priority trigger of a sentence. A device
+// that was defused did not explode: "defused an IED" is a disrupted use,
+// not an explosion.
 func (x *Extractor) mainTrigger(s *sentence) (class, hit) {
 	var best class
 	var bh hit
-	for _, h := range s.triggers {
+	var defuse *hit
+	for i, h := range s.triggers {
 		c := x.lx.classes[h.value]
+		if h.value == "defuse" {
+			defuse = &s.triggers[i]
+		}
 		if best.name == "" || c.priority > best.priority {
 			best, bh = c, h
 		}
+	}
+	if defuse != nil && best.eventType == "Explosions/Remote violence" {
+		return x.lx.classes["defuse"], *defuse
 	}
 	return best, bh
 }
