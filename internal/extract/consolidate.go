@@ -29,7 +29,11 @@ func consolidate(d *doc, cands []candidate) []event.Event {
 		gi := -1
 		if !c.ownPlace && c.parent >= 0 {
 			pg := owner[c.parent]
-			if groups[pg].ev.Kind == c.ev.Kind {
+			// civilians killed during an attack on a base are an event of
+			// their own: ACLED codes the battle and the killing apart
+			separate := c.ev.EventType == "Violence against civilians" && len(c.victims) > 0 &&
+				groups[pg].ev.EventType == "Battles"
+			if groups[pg].ev.Kind == c.ev.Kind && !separate {
 				gi = pg
 			}
 		}
@@ -166,7 +170,9 @@ func sameEvent(g *group, c candidate) bool {
 	if a.Kind != b.Kind {
 		return false
 	}
-	if a.Place.Name != b.Place.Name && event.Km(a.Place, b.Place) > 2 {
+	// different names are different places, even where the gazetteer
+	// puts a village it lacks at its neighbour's point
+	if a.Place.Name != b.Place.Name && (a.Place.Name != "" && b.Place.Name != "" || event.Km(a.Place, b.Place) > 2) {
 		return false
 	}
 	days := math.Abs(a.Date.Sub(b.Date).Hours() / 24)

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/sahelwatch/sahelwatch/internal/actors"
 	"github.com/sahelwatch/sahelwatch/internal/event"
@@ -292,10 +294,15 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 			ownPlace = false
 		}
 		kind := decideKind(d, s, cl, date, dprec, ownDate, dateOK)
-		if kind == event.Aggregate && ownDate && dprec == event.DayPrecision && ownPlace && len(places) >= 3 {
-			// a tally that names the places of one day ("five on 25 March,
-			// targeting A, B, C and D"): each place is an incident
+		if kind == event.Aggregate && ownDate && dprec == event.DayPrecision && ownPlace && len(places) >= 2 {
+			// a tally that names the places of one day ("two attacks on
+			// Tuesday, at A and B", "five on 25 March, targeting A, B, C
+			// and D"): each place is an incident
 			kind = event.Incident
+		}
+		if kind == event.Incident && !ownDate && eventNouns[s.words[trig.from].text] && len(places) > 1 {
+			// "attacks were reported in A, B and C", no day given
+			kind = event.Aggregate
 		}
 		parent, floating := -1, false
 		if !ownPlace {
@@ -597,9 +604,21 @@ func joined(d *doc, s *sentence, a, b event.PlaceRef) bool {
 			between = strings.Replace(between, d.text[o.Start:o.End], ",", 1)
 		}
 	}
-	between = strings.ToLower(stripParens(between))
-	for strings.Contains(between, ", ,") {
-		between = strings.ReplaceAll(between, ", ,", ",")
+	between = stripParens(between)
+	// capitalised words between commas are names the gazetteer does not
+	// know: list items too ("Tamani, Sonbougou, Doura")
+	var kept []string
+	for _, f := range strings.Fields(strings.ReplaceAll(between, ",", " , ")) {
+		r, _ := utf8.DecodeRuneInString(f)
+		if f != "," && unicode.IsUpper(r) && len(kept) > 0 && kept[len(kept)-1] == "," {
+			continue
+		}
+		kept = append(kept, f)
+	}
+	between = strings.ToLower(strings.Join(kept, " "))
+	between = strings.ReplaceAll(between, " ,", ",")
+	for strings.Contains(between, ", ,") || strings.Contains(between, ",,") {
+		between = strings.ReplaceAll(strings.ReplaceAll(between, ", ,", ","), ",,", ",")
 	}
 	return listJoin[strings.TrimSpace(between)]
 }
