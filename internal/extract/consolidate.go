@@ -113,19 +113,24 @@ func absorbGroup(into, g *group) {
 	}
 }
 
-// foldVague merges an event placed only by region into a precisely placed
-// event of the same report in that region and within two days: it is the
-// same incident told without the village's name.
+// foldVague merges an event placed only by region, or only "near" a town,
+// into a more precisely placed event of the same report in that region (or
+// within 50 km) and within two days: it is the same incident told without
+// the village's name.
 func foldVague(groups []*group) []*group {
 	var keep []*group
 	for i, g := range groups {
-		if g.ev.Place.Precision < event.RegionPrecision {
+		if g.ev.Place.Precision == event.PlacePrecision {
 			keep = append(keep, g)
 			continue
 		}
 		var into *group
 		for j, h := range groups {
-			if j == i || h.ev.Place.Precision >= event.RegionPrecision || h.ev.Kind != g.ev.Kind {
+			if j == i || h.ev.Place.Precision >= g.ev.Place.Precision || h.ev.Kind != g.ev.Kind {
+				continue
+			}
+			// "near Kaya" and the village near Kaya the report names
+			if g.ev.Place.Precision == event.NearPrecision && event.Km(g.ev.Place, h.ev.Place) > 50 {
 				continue
 			}
 			// any type: a headline's "attack" and the body's "ambush" are

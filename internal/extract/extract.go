@@ -193,6 +193,18 @@ func (x *Extractor) analyse(ctx context.Context, d *doc) error {
 			// only things that might happen: kept as background
 			s.triggers, s.cues["hypothetical"] = hypo, true
 		}
+		if len(s.triggers) == 0 {
+			// "the death toll rose to 40": a toll with no verb of violence
+			// still tells about the story's event
+			if v, a := x.deaths(s); len(v)+len(a) > 0 {
+				for _, h := range x.lx.deaths.match(s.words) {
+					if h.value == "dead" {
+						s.triggers = append(s.triggers, hit{from: h.from, to: h.to, value: "kill"})
+						break
+					}
+				}
+			}
+		}
 		s.places = d.scope.In(sp.Start, sp.End)
 		d.sents = append(d.sents, s)
 		if s.cues["claim"] {
@@ -288,7 +300,7 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 		}
 		date, dprec, ownDate, dateOK := pickDate(d, i)
 		places, ownPlace := pickPlaces(d, s, trig)
-		if ownPlace && !ownDate && lead >= 0 && anaphoric(s, trig) {
+		if ownPlace && lead >= 0 && anaphoric(s, trig) && (!ownDate || sameDay(date, out[lead].ev.Date)) {
 			// "the attack", "l'attaque": the sentence returns to the story's
 			// incident; a place it names is context ("arrived in Kaya")
 			ownPlace = false
@@ -360,6 +372,11 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 		}
 	}
 	return out
+}
+
+func sameDay(a, b time.Time) bool {
+	d := a.Sub(b)
+	return d < 36*time.Hour && d > -36*time.Hour
 }
 
 // anaphoric tells whether a trigger is a noun that points back at an
