@@ -13,8 +13,8 @@ type group struct {
 	ev        event.Event
 	class     class
 	members   []int
-	victims   []int // per-sentence victim totals
-	attackers []int
+	victims   []toll // per-sentence victim totals
+	attackers []toll
 	noDeaths  bool
 	floating  bool // started by a sentence placed only by the report's fallback
 }
@@ -56,10 +56,12 @@ func consolidate(d *doc, cands []candidate) []event.Event {
 		g.members = append(g.members, i)
 		g.floating = g.floating || len(g.members) == 1 && c.floating
 		if len(c.victims) > 0 {
-			g.victims = append(g.victims, total(c.victims))
+			v, approx := total(c.victims)
+			g.victims = append(g.victims, toll{v, approx})
 		}
 		if len(c.attackers) > 0 {
-			g.attackers = append(g.attackers, total(c.attackers))
+			v, approx := total(c.attackers)
+			g.attackers = append(g.attackers, toll{v, approx})
 		}
 		if c.sent.cues["nocasualty"] {
 			g.noDeaths = true
@@ -149,21 +151,30 @@ func foldVague(groups []*group) []*group {
 	return keep
 }
 
-func minOf(xs []int) int {
-	if len(xs) == 0 {
-		return 0
-	}
-	m := xs[0]
-	for _, x := range xs[1:] {
-		m = min(m, x)
-	}
-	return m
+// toll is one sentence's figure for one side of an event.
+type toll struct {
+	n      int
+	approx bool
 }
 
-func maxOf(xs []int) int {
+// minOf is ACLED's conservative figure: the lowest exact figure, or the
+// lowest approximate one when no sentence gives an exact one ("une
+// vingtaine" in a headline yields to "at least 22" in the body).
+func minOf(ts []toll) int {
+	best, exact := -1, false
+	for _, t := range ts {
+		switch {
+		case best < 0, !t.approx && !exact, t.approx == !exact && t.n < best:
+			best, exact = t.n, !t.approx
+		}
+	}
+	return max(best, 0)
+}
+
+func maxOf(ts []toll) int {
 	m := 0
-	for _, x := range xs {
-		m = max(m, x)
+	for _, t := range ts {
+		m = max(m, t.n)
 	}
 	return m
 }

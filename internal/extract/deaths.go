@@ -6,8 +6,9 @@ import (
 
 // figure is one death count in a sentence and the noun it counts.
 type figure struct {
-	value int
-	noun  string
+	value  int
+	noun   string
+	approx bool // "une vingtaine", "about forty": yields to an exact figure
 }
 
 // units after a number that show it counts something other than people.
@@ -69,7 +70,7 @@ func (x *Extractor) figures(s *sentence, kind []string) (victims, attackers []fi
 		if !isDead {
 			continue
 		}
-		f := figure{value: n.Value, noun: nounAfter(s, last)}
+		f := figure{value: n.Value, noun: nounAfter(s, last), approx: n.Approx}
 		counted = true
 		if attacker || x.attackerNoun(f.noun) {
 			attackers = append(attackers, f)
@@ -264,12 +265,29 @@ func (x *Extractor) personNoun(noun string) bool {
 	return false
 }
 
+// genericNouns count people without saying who they were: a figure for
+// them is another version of the sentence's toll, not an addition to it.
+var genericNouns = map[string]bool{"": true, "mort": true, "dead": true, "death": true, "victim": true,
+	"victime": true, "people": true, "person": true, "personne": true, "fatalitie": true, "deces": true,
+	"killed": true, "tue": true, "bodie": true, "corp": true}
+
 // total is a sentence's death toll for one side: different nouns add up
-// ("9 militants and 3 militiamen"), the same noun counted twice is two
-// versions of one figure and the lower wins.
-func total(fs []figure) int {
+// ("9 militants and 3 militiamen"); the same noun counted twice, or a
+// count of people in general ("22 soldiers killed; a local official
+// speaks of 30 dead"), is another version of the figure and the lowest
+// wins. approx is true when every figure was approximate.
+func total(fs []figure) (int, bool) {
 	by := map[string]int{}
+	generic := -1
+	approx := true
 	for _, f := range fs {
+		approx = approx && f.approx
+		if genericNouns[f.noun] {
+			if generic < 0 || f.value < generic {
+				generic = f.value
+			}
+			continue
+		}
 		if v, ok := by[f.noun]; !ok || f.value < v {
 			by[f.noun] = f.value
 		}
@@ -278,5 +296,11 @@ func total(fs []figure) int {
 	for _, v := range by {
 		t += v
 	}
-	return min(t, 1_000_000)
+	switch {
+	case len(by) == 0:
+		t = generic
+	case generic >= 0:
+		t = min(t, generic)
+	}
+	return min(t, 1_000_000), approx
 }

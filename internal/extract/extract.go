@@ -679,10 +679,10 @@ func locative(d *doc, pos int) bool {
 // decideKind tells what kind of mention a sentence's event is.
 func decideKind(d *doc, s *sentence, cl class, date time.Time, prec int, ownDate, dateOK bool) event.Kind {
 	switch {
-	case cl.situation:
-		return event.Situation
 	case s.cues["hypothetical"]:
 		return event.Background
+	case cl.situation:
+		return event.Situation
 	case !dateOK:
 		return event.Background
 	case stale(d, date):
@@ -691,7 +691,7 @@ func decideKind(d *doc, s *sentence, cl class, date time.Time, prec int, ownDate
 		return event.Background
 	case s.cues["aggregate"] || pluralCount(d, s):
 		return event.Aggregate
-	case s.cues["general"] && !ownDate && s.idx > 2:
+	case s.cues["general"] && !ownDate:
 		return event.Background
 	case s.cues["foiled"]:
 		return event.Background
