@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/andybalholm/cascadia"
 	"github.com/sahelwatch/sahelwatch/internal/event"
 )
 
@@ -32,8 +33,10 @@ type Options struct {
 
 // Cleaner cleans reports. It is safe for concurrent use.
 type Cleaner struct {
-	opts Options
-	lx   *lexicon
+	opts      Options
+	lx        *lexicon
+	prune     cascadia.SelectorGroup            // defaultPrune, compiled
+	siteprune map[string]cascadia.SelectorGroup // Options.PruneSelectors, compiled
 
 	mu   sync.RWMutex
 	feed map[string]int // folded line -> number of feed texts holding it
@@ -50,7 +53,21 @@ func New(opts Options) (*Cleaner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Cleaner{opts: opts, lx: lx}, nil
+	c := &Cleaner{opts: opts, lx: lx, siteprune: map[string]cascadia.SelectorGroup{}}
+	if c.prune, err = cascadia.ParseGroup(defaultPrune); err != nil {
+		return nil, fmt.Errorf("clean: prune selector: %w", err)
+	}
+	for host, sel := range opts.PruneSelectors {
+		if strings.TrimSpace(sel) == "" {
+			continue
+		}
+		g, err := cascadia.ParseGroup(sel)
+		if err != nil {
+			return nil, fmt.Errorf("clean: prune selector for %s: %w", host, err)
+		}
+		c.siteprune[host] = g
+	}
+	return c, nil
 }
 
 // Clean reads r.Raw (as r.Format: "text", "html" or "" to detect) and sets
@@ -85,6 +102,11 @@ func (c *Cleaner) Clean(ctx context.Context, r *event.Report) error {
 		doc, err = c.cleanHTML(ctx, s, r.URL)
 	default:
 		doc = c.cleanText(s, r.Lang)
+		if doc.text == "" {
+			if note, ok := c.cleanNote(s, r.Lang); ok {
+				doc = note
+			}
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("clean: %s: %w", r.Doc, err)

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sahelwatch/sahelwatch/internal/event"
+	"golang.org/x/net/html"
 )
 
 func newCleaner(t testing.TB) *Cleaner {
@@ -67,7 +68,40 @@ func TestCleanFixtures(t *testing.T) {
 			},
 			drop: []string{"Politique", "© Autre presse", "Lire aussi", "Ajouter à vos sélections",
 				"Abonnez-vous", "Soutenez", "Commentaires (3)", "#Burkina", "Sur le même sujet",
-				"Le prix du mil", "Une école rouvre", "Par Aminata", "Meilleures ventes", "Photo : DR"},
+				"Le prix du mil", "Une école rouvre", "Par Aminata", "Meilleures ventes", "Photo : DR",
+				"Bons plans", "carte bancaire", "Aidez-nous", "Nous comptons sur vos dons", "Contribuer",
+				"Publier les commentaires", "Sources", "((fr))"},
+		},
+		{
+			// A blog page: junk boxes around the post, a theme that calls
+			// the post body "share", a standfirst above the body.
+			file: "blog_en.html", lang: "en", date: "2025-03-09", dateSource: "html-meta",
+			keep: []string{
+				"Herders and farmers clash near Bankass",
+				"A dispute over a dry-season well turned violent near Bankass",
+				"Fighting broke out on Saturday afternoon",
+				"at least five people were killed",
+				"Families leave",
+				"| Item | Count |\n| Dead | 5 |\n| Huts burned | 12 |",
+			},
+			drop: []string{"daily deals", "Bestseller No. 1", "Posted by", "Photo: Field Desk", "#Mali",
+				"Help keep us", "We need your help", "Contribute", "credit card", "Related News",
+				"Rains come early", "Sources", "((en))", "Comment (0)", "Add to your selections",
+				"Subscribe to", "Comments (Atom)"},
+		},
+		{
+			file: "blog_fr.html", lang: "fr", date: "2025-02-03", dateSource: "html-meta",
+			keep: []string{
+				"Niger : des écoles fermées après des menaces à Téra",
+				"Une dizaine d'écoles de la commune de Téra ont fermé leurs portes",
+				"des hommes armés ont fait le tour de plusieurs villages",
+				"Écoles fermées : une dizaine\nÉlèves concernés : plus de deux mille",
+				"Les parents d'élèves craignent",
+				"Les autorités régionales ont promis",
+			},
+			drop: []string{"Accueil", "Bons plans", "Par Moussa", "© Autre presse", "Lire aussi",
+				"La rentrée reportée", "#Niger", "Ajouter à vos sélections", "Commentaire (0)",
+				"Sources", "((fr))", "Tous droits réservés"},
 		},
 		{
 			file: "article_en.html", lang: "en", date: "2025-02-14", dateSource: "html-meta",
@@ -238,6 +272,8 @@ func TestDetect(t *testing.T) {
 		{"<div><p>one</p><p>two</p></div>", "html"},
 		{"Bamako, 3 mai – Une attaque <b>a eu lieu</b>.", "text"},
 		{"Plain text about Gao.", "text"},
+		{"<style>" + strings.Repeat("p { margin: 0 }\n", 400) + "</style><html><body><p>Gao</p></body></html>", "html"},
+		{"<script>var a = 1;</script><div>Gao</div>", "html"},
 	}
 	for _, tt := range tests {
 		if got := Detect([]byte(tt.in)); got != tt.want {
@@ -409,5 +445,79 @@ func TestPruneSelectorsPerSite(t *testing.T) {
 		if got := strings.Contains(r.Text, "satellite phones"); got != tt.kept {
 			t.Errorf("%s: promo kept = %v, want %v\n%s", tt.url, got, tt.kept, r.Text)
 		}
+	}
+}
+
+// TestShortNote: a one-line or one-paragraph report is too short for the
+// paragraph test but must pass through whole; menus and labels must not.
+func TestShortNote(t *testing.T) {
+	tests := []struct {
+		in, want string
+		err      error
+	}{
+		{"Armed men raided a cattle market near Sofara, killing two traders.", "Armed men raided a cattle market near Sofara, killing two traders.", nil},
+		{"Army post shelled at dawn in Boulkessi, 2 soldiers wounded", "Army post shelled at dawn in Boulkessi, 2 soldiers wounded", nil},
+		{"JNIM fighters burned a truck.", "JNIM fighters burned a truck.", nil},
+		{"Des hommes armés ont enlevé le maire de Boni\nselon des sources locales", "Des hommes armés ont enlevé le maire de Boni\n\nselon des sources locales", nil},
+		{"Soldiers killed three suspects near Tessit.\nShare this", "Soldiers killed three suspects near Tessit.", nil},
+		{"Home\nNews\nContact", "", ErrEmpty},
+		{"Mali", "", ErrEmpty},
+		{"Home News Contact About Us", "", ErrEmpty},
+		{"Subscribe to our newsletter", "", ErrEmpty},
+		{strings.Repeat("Gunmen attacked a village\nMopti\n", 30), "", ErrEmpty}, // over maxNote: the classifier alone decides
+	}
+	c := newCleaner(t)
+	for _, tt := range tests {
+		r := &event.Report{Doc: "note", Raw: []byte(tt.in), Format: "text"}
+		err := c.Clean(context.Background(), r)
+		if !errors.Is(err, tt.err) {
+			t.Errorf("Clean(%q) err = %v, want %v", tt.in, err, tt.err)
+			continue
+		}
+		if tt.err == nil && r.Text != tt.want {
+			t.Errorf("Clean(%q) = %q, want %q", tt.in, r.Text, tt.want)
+		}
+	}
+}
+
+// TestPruneSparesArticle: a prune selector that matches the container of
+// most of the page's paragraphs ("entry share") must not remove the
+// article; comment threads go whatever their size.
+func TestPruneSparesArticle(t *testing.T) {
+	long := "The governor said on Tuesday that the ferry across the river at Gao would run again from next week after repairs. "
+	page := `<html><body><h1>Ferry to run again</h1><div class="entry share"><p>` + long + `</p><p>` + long + `</p></div>
+<div class="share"><p>Share on Facebook</p></div>
+<div id="comments"><p>` + strings.Repeat("I took this ferry many times as a child and I am glad it is coming back to our town. ", 8) + `</p></div></body></html>`
+	r := &event.Report{Doc: "prune", Raw: []byte(page)}
+	if err := newCleaner(t).Clean(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Text, "ferry across the river") || strings.Contains(r.Text, "Share on") || strings.Contains(r.Text, "as a child") {
+		t.Errorf("text = %q", r.Text)
+	}
+}
+
+// TestNodeBlocks: the extractor's nodes carry no atom; lists, tables and
+// loose text around a quote must still come out as separate lines.
+func TestNodeBlocks(t *testing.T) {
+	root := &html.Node{Type: html.ElementNode, Data: "body"}
+	el := func(name string, kids ...*html.Node) *html.Node {
+		n := &html.Node{Type: html.ElementNode, Data: name}
+		for _, k := range kids {
+			n.AppendChild(k)
+		}
+		return n
+	}
+	txt := func(s string) *html.Node { return &html.Node{Type: html.TextNode, Data: s} }
+	root.AppendChild(el("ul", el("li", txt("one")), el("li", txt("two"))))
+	root.AppendChild(el("table", el("tr", el("td", txt("a")), el("td", txt("b")))))
+	root.AppendChild(el("blockquote", el("p", txt("Quoted post")), txt("— Author, 6 May"), el("br"), txt("Body of the post")))
+	var got []string
+	for _, b := range nodeBlocks(root) {
+		got = append(got, b.text)
+	}
+	want := []string{"one", "two", "| a | b |", "Quoted post", "— Author, 6 May", "Body of the post"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("blocks = %q, want %q", got, want)
 	}
 }

@@ -23,10 +23,14 @@ func Detect(raw []byte) string {
 		head = []byte(s)
 	}
 	l := bytes.ToLower(bytes.TrimSpace(head))
-	for _, p := range []string{"<!doctype html", "<html", "<head", "<body", "<?xml version=\"1.0\"?><html", "<meta", "<!--"} {
+	for _, p := range []string{"<!doctype html", "<html", "<head", "<body", "<?xml version=\"1.0\"?><html", "<meta", "<!--", "<style", "<script", "<link", "<title"} {
 		if bytes.HasPrefix(l, []byte(p)) {
 			return "html"
 		}
+	}
+	// A page may open with kilobytes of inline style or script.
+	if bytes.Contains(l, []byte("<html")) || bytes.Contains(l, []byte("<body")) {
+		return "html"
 	}
 	n := 0
 	for _, t := range []string{"<p>", "<p ", "<div", "<br", "<a href", "<span", "<h1", "<h2", "<li>", "<table", "<article", "<script"} {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/andybalholm/cascadia"
 	"github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -15,12 +16,17 @@ import (
 
 // defaultPrune removes the blocks around an article that trafilatura
 // sometimes keeps: subscription boxes, related links, "lire aussi",
-// share bars, cookie banners and comment threads.
+// share bars and cookie banners. A theme may give the article's own
+// container one of these class words, so an element holding most of the
+// page's paragraph text is spared (see prune).
 const defaultPrune = `.subscribe, .subscription, .newsletter, .newsletter-signup, #newsletter, .abonnement,` +
 	` .related, .related-posts, .related-articles, .related-news, #related, #related-posts, .jp-relatedposts,` +
 	` .lire-aussi, .lireaussi, .read-also, .share, .sharing, .share-buttons, .social-share, .sharedaddy,` +
-	` .cookie, .cookie-banner, .cookie-notice, #cookie-notice, .cookies, #comments, .comments, .comment-list,` +
-	` #respond, .comment-respond, aside`
+	` .cookie, .cookie-banner, .cookie-notice, #cookie-notice, .cookies, aside`
+
+// commentPrune removes comment threads whatever their size: a long
+// discussion can outweigh the article it follows.
+const commentPrune = `#comments, .comments, .comment-list, #respond, .comment-respond`
 
 // maxDepth bounds the element nesting trafilatura is asked to walk; deeper
 // pages are read with the flat tokenizer instead.
@@ -45,6 +51,7 @@ func (c *Cleaner) cleanHTML(ctx context.Context, s, pageURL string) (document, e
 		err error
 	}
 	done := make(chan result, 1)
+	var page outline // written by the goroutine before it sends on done
 	go func() {
 		defer func() {
 			// The extractor is third-party code: a panic on odd markup
@@ -58,11 +65,12 @@ func (c *Cleaner) cleanHTML(ctx context.Context, s, pageURL string) (document, e
 			done <- result{err: err}
 			return
 		}
+		page = pageOutline(root)
+		prune(root, c.pruneSelector(pageURL))
 		opts := trafilatura.Options{
 			Focus:           trafilatura.Balanced,
 			ExcludeComments: true,
 			EnableFallback:  true,
-			PruneSelector:   c.pruneSelector(pageURL),
 		}
 		if u, err := url.Parse(pageURL); err == nil && u.Host != "" {
 			opts.OriginalURL = u
@@ -89,6 +97,7 @@ func (c *Cleaner) cleanHTML(ctx context.Context, s, pageURL string) (document, e
 		return d, nil
 	}
 	blocks := nodeBlocks(r.res.ContentNode)
+	blocks = withLeads(blocks, c.leads(page, blocks))
 	keep := c.classify(blocks, true)
 	m := r.res.Metadata
 	d := document{
@@ -105,20 +114,220 @@ func (c *Cleaner) cleanHTML(ctx context.Context, s, pageURL string) (document, e
 	return d, nil
 }
 
-func (c *Cleaner) pruneSelector(pageURL string) string {
-	sel := defaultPrune
+func (c *Cleaner) pruneSelector(pageURL string) cascadia.SelectorGroup {
+	sel := c.prune
 	if len(c.opts.PruneSelectors) == 0 {
 		return sel
 	}
 	if u, err := url.Parse(pageURL); err == nil {
 		host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-		for h, extra := range c.opts.PruneSelectors {
-			if strings.TrimPrefix(strings.ToLower(h), "www.") == host && extra != "" {
-				sel += ", " + extra
+		for h, extra := range c.siteprune {
+			if strings.TrimPrefix(strings.ToLower(h), "www.") == host {
+				sel = append(sel[:len(sel):len(sel)], extra...)
 			}
 		}
 	}
 	return sel
+}
+
+// prune removes the elements the selector matches, except one that holds
+// most of the page's paragraph text: a theme that puts "share" in the
+// class of the article's own container must not lose the article.
+var commentSel = func() cascadia.SelectorGroup {
+	g, err := cascadia.ParseGroup(commentPrune)
+	if err != nil {
+		panic(err) // a constant: caught by every test run
+	}
+	return g
+}()
+
+func prune(root *html.Node, sel cascadia.SelectorGroup) {
+	for _, m := range cascadia.QueryAll(root, commentSel) {
+		if m.Parent != nil {
+			m.Parent.RemoveChild(m)
+		}
+	}
+	if len(sel) == 0 {
+		return
+	}
+	ptext := map[*html.Node]int{}
+	var measure func(n *html.Node, inP bool, depth int) int
+	measure = func(n *html.Node, inP bool, depth int) int {
+		if depth > maxDepth*2 {
+			return 0
+		}
+		if n.Type == html.TextNode {
+			if inP {
+				return len(strings.TrimSpace(n.Data))
+			}
+			return 0
+		}
+		inP = inP || tag(n) == atom.P
+		sum := 0
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			sum += measure(ch, inP, depth+1)
+		}
+		if n.Type == html.ElementNode {
+			ptext[n] = sum
+		}
+		return sum
+	}
+	total := measure(root, false, 0)
+	for _, m := range cascadia.QueryAll(root, sel) {
+		if m.Parent == nil || (total > 0 && ptext[m]*2 > total) {
+			continue
+		}
+		m.Parent.RemoveChild(m)
+	}
+}
+
+// outline is what the page says before extraction: its meta
+// descriptions and its visible leaf blocks in document order. It lets the
+// standfirst be put back when the extractor leaves it out, as it often
+// does: the standfirst sits in the header, between the title and the body.
+type outline struct {
+	descs  []string // dupKey of each meta description
+	leaves []leaf
+}
+
+type leaf struct {
+	text string
+	key  string // dupKey(text)
+	h1   bool
+}
+
+func pageOutline(root *html.Node) outline {
+	var o outline
+	var walk func(n *html.Node, depth int)
+	walk = func(n *html.Node, depth int) {
+		if depth > maxDepth*2 || n.Type != html.ElementNode && n.Type != html.DocumentNode {
+			return
+		}
+		switch tag(n) {
+		case atom.Meta:
+			var name, content string
+			for _, a := range n.Attr {
+				switch strings.ToLower(a.Key) {
+				case "name", "property":
+					name = strings.ToLower(a.Val)
+				case "content":
+					content = a.Val
+				}
+			}
+			if name == "description" || name == "og:description" || name == "twitter:description" {
+				if d := dupKey(strings.TrimRight(strings.TrimSpace(content), ".…")); len(d) >= 40 {
+					o.descs = append(o.descs, d)
+				}
+			}
+			return
+		case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Nav, atom.Footer, atom.Aside,
+			atom.Title, atom.Button, atom.Form, atom.Select, atom.Iframe, atom.Svg, atom.Figure, atom.Figcaption:
+			// Captions sit between a title and a body too, but are no standfirst.
+			return
+		}
+		if n.Type == html.ElementNode && blockElement(tag(n)) && !hasBlockElementChild(n) {
+			if t := squash(textOf(n)); t != "" {
+				o.leaves = append(o.leaves, leaf{text: t, key: dupKey(t), h1: tag(n) == atom.H1})
+			}
+			return
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			walk(ch, depth+1)
+		}
+	}
+	walk(root, 0)
+	return o
+}
+
+func hasBlockElementChild(n *html.Node) bool {
+	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+		if ch.Type == html.ElementNode && (blockElement(tag(ch)) || hasBlockElementChild(ch)) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxLead bounds how many blocks between the title and the body count as
+// the standfirst.
+const maxLead = 3
+
+// leads returns the standfirst blocks the extracted content lacks: prose
+// blocks between the page's <h1> and the content's first block, else a
+// visible block whose text is the meta description.
+func (c *Cleaner) leads(o outline, blocks []block) []string {
+	var all strings.Builder
+	for _, b := range blocks {
+		all.WriteString(dupKey(b.text))
+		all.WriteByte(' ')
+	}
+	have := all.String()
+	missing := func(k string) bool { return len(k) >= 40 && !strings.Contains(have, k) }
+
+	// Where the body starts in the page: its first long block.
+	first := -1
+	for _, b := range blocks {
+		k := dupKey(b.text)
+		if len(k) < 40 {
+			continue
+		}
+		for i, l := range o.leaves {
+			if l.key == k {
+				first = i
+				break
+			}
+		}
+		break
+	}
+	var out []string
+	if first > 0 {
+		h := -1
+		for i := first - 1; i >= 0 && i >= first-12; i-- {
+			if o.leaves[i].h1 {
+				h = i
+				break
+			}
+		}
+		if h >= 0 {
+			for _, l := range o.leaves[h+1 : first] {
+				if f := c.measure(l.text); missing(l.key) && isProse(f) && f.words >= 12 && !c.lx.junk(l.text, f.words) && len(out) < maxLead {
+					out = append(out, l.text)
+				}
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for _, l := range o.leaves {
+		if !missing(l.key) {
+			continue
+		}
+		for _, d := range o.descs {
+			// Descriptions are often cut short: a long shared start is enough.
+			if l.key == d || strings.HasPrefix(l.key, d) || (len(l.key) >= 60 && strings.HasPrefix(d, l.key)) {
+				return []string{l.text}
+			}
+		}
+	}
+	return nil
+}
+
+// withLeads puts the standfirst in front of the content, after its title.
+func withLeads(blocks []block, leads []string) []block {
+	if len(leads) == 0 {
+		return blocks
+	}
+	at := 0
+	if len(blocks) > 0 && blocks[0].kind == kindHeading {
+		at = 1
+	}
+	out := make([]block, 0, len(blocks)+len(leads))
+	out = append(out, blocks[:at]...)
+	for _, l := range leads {
+		out = append(out, block{text: l, kind: kindPara})
+	}
+	return append(out, blocks[at:]...)
 }
 
 // htmlDepth measures the deepest element nesting with the tokenizer, which
@@ -210,18 +419,35 @@ func nodeBlocks(root *html.Node) []block {
 		if depth > maxDepth*2 {
 			return
 		}
+		// Loose text and inline elements between the blocks of a
+		// container (a quoted post's attribution and body) form paragraphs.
+		var run strings.Builder
+		flush := func() {
+			addBlock(&out, run.String(), kindPara)
+			run.Reset()
+		}
+		defer flush()
 		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
-			if ch.Type != html.ElementNode {
-				if ch.Type == html.TextNode && strings.TrimSpace(ch.Data) != "" && n == root {
-					out = append(out, block{text: squash(ch.Data), kind: kindPara})
-				}
+			if ch.Type == html.TextNode {
+				run.WriteString(ch.Data)
 				continue
 			}
-			switch ch.DataAtom {
+			if ch.Type != html.ElementNode {
+				continue
+			}
+			if a := tag(ch); a == atom.Br || (!blockElement(a) && !hasBlockChild(ch) && a != atom.Script && a != atom.Style) {
+				run.WriteString(textOf(ch))
+				continue
+			}
+			flush()
+			switch tag(ch) {
 			case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 				addBlock(&out, textOf(ch), kindHeading)
 			case atom.Li, atom.Dt, atom.Dd:
-				if hasBlockChild(ch) {
+				// A short item built of divs ("1" / "can of pineapple
+				// slices") is still one item: split, its number would stand
+				// alone and look like junk.
+				if hasBlockChild(ch) && len(textOf(ch)) > maxItem {
 					walk(ch, depth+1)
 				} else {
 					addBlock(&out, textOf(ch), kindItem)
@@ -229,7 +455,7 @@ func nodeBlocks(root *html.Node) []block {
 			case atom.Tr:
 				var cells []string
 				for td := ch.FirstChild; td != nil; td = td.NextSibling {
-					if td.Type == html.ElementNode && (td.DataAtom == atom.Td || td.DataAtom == atom.Th) {
+					if td.Type == html.ElementNode && (tag(td) == atom.Td || tag(td) == atom.Th) {
 						cells = append(cells, strings.ReplaceAll(textOf(td), "|", "/"))
 					}
 				}
@@ -256,6 +482,10 @@ func nodeBlocks(root *html.Node) []block {
 	return out
 }
 
+// maxItem is the length up to which a list item with block children is
+// read as one line.
+const maxItem = 200
+
 func addBlock(out *[]block, s string, k blockKind) {
 	// <br> line breaks inside a block become separate lines of one block.
 	for _, l := range strings.Split(s, "\n") {
@@ -269,7 +499,7 @@ func addBlock(out *[]block, s string, k blockKind) {
 func hasBlockChild(n *html.Node) bool {
 	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
 		if ch.Type == html.ElementNode {
-			switch ch.DataAtom {
+			switch tag(ch) {
 			case atom.P, atom.Div, atom.Ul, atom.Ol, atom.Li, atom.Table, atom.Tr, atom.Blockquote,
 				atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Pre, atom.Section, atom.Dl, atom.Tbody, atom.Thead:
 				return true
@@ -290,9 +520,14 @@ func textOf(n *html.Node) string {
 		switch {
 		case n.Type == html.TextNode:
 			b.WriteString(n.Data)
-		case n.Type == html.ElementNode && n.DataAtom == atom.Br:
+		case n.Type == html.ElementNode && tag(n) == atom.Br:
 			b.WriteByte('\n')
-		case n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style):
+		case n.Type == html.ElementNode && blockElement(tag(n)):
+			// Block children of a block read as one line keep a space
+			// between them ("1" + "can" is "1 can", not "1can").
+			b.WriteByte(' ')
+			defer b.WriteByte(' ')
+		case n.Type == html.ElementNode && (tag(n) == atom.Script || tag(n) == atom.Style):
 			return
 		}
 		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
@@ -310,3 +545,13 @@ func squash(s string) string {
 }
 
 var invisible = strings.NewReplacer("\u00ad", "", "\u200b", "", "\u2060", "", "\ufeff", "")
+
+// tag is a node's element type. Nodes the extractor builds carry only
+// their name, not the parser's atom, so the name is looked up when the atom
+// is missing; without this its lists and tables would read as one line.
+func tag(n *html.Node) atom.Atom {
+	if n.DataAtom != 0 || n.Type != html.ElementNode {
+		return n.DataAtom
+	}
+	return atom.Lookup([]byte(strings.ToLower(n.Data)))
+}

@@ -41,6 +41,74 @@ var (
 
 // cleanText runs the block classifier over plain text, one block per line.
 func (c *Cleaner) cleanText(s string, langPrior string) document {
+	blocks := textBlocks(s)
+	keep := c.classify(blocks, false)
+	text := joinBlocks(blocks, keep)
+	d := document{text: text, lang: langPrior}
+	if text == "" {
+		d.reason = "no line of the text looked like article prose"
+		if len(blocks) == 0 {
+			d.reason = "the text is blank"
+		}
+	}
+	for i, b := range blocks {
+		if keep[i] {
+			d.title = strings.Trim(b.text, "= #")
+			break
+		}
+	}
+	return d
+}
+
+// maxNote is the size under which a plain text the classifier rejects
+// whole may still be a report: a one-line incident note ("Gunmen killed two
+// herders near Douentza.") is too short for the paragraph test, yet it is
+// all article.
+const maxNote = 600
+
+// cleanNote keeps a short text whole, less the lines the vocabulary
+// condemns, when what remains reads like a sentence: some line of at
+// least four words, two of them in lower case, or ending like a sentence.
+// Menus ("Home / News / Contact") and lone labels stay rejected.
+func (c *Cleaner) cleanNote(s string, langPrior string) (document, bool) {
+	if len(strings.TrimSpace(s)) >= maxNote {
+		return document{}, false
+	}
+	blocks := textBlocks(s)
+	keep := make([]bool, len(blocks))
+	prose := false
+	for i, b := range blocks {
+		f := c.measure(b.text)
+		if c.lx.junk(b.text, f.words) || c.lx.isSection(foldLine(b.text)) || urlShare(b.text) > 0.5 || f.letters < 2 {
+			continue
+		}
+		keep[i] = true
+		lower := 0
+		for _, w := range strings.Fields(b.text) {
+			if r, _ := utf8.DecodeRuneInString(w); unicode.IsLower(r) {
+				lower++
+			}
+		}
+		if f.words >= 4 && (lower >= 2 || f.sentence) {
+			prose = true
+		}
+	}
+	if !prose {
+		return document{}, false
+	}
+	d := document{text: joinBlocks(blocks, keep), lang: langPrior}
+	for i, b := range blocks {
+		if keep[i] {
+			d.title = strings.Trim(b.text, "= #")
+			break
+		}
+	}
+	return d, true
+}
+
+// textBlocks splits plain text into blocks, one per non-blank line, and
+// recognises table rows, list items and wiki or Markdown headings.
+func textBlocks(s string) []block {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	s = invisible.Replace(s)
@@ -64,22 +132,7 @@ func (c *Cleaner) cleanText(s string, langPrior string) document {
 		}
 		blocks = append(blocks, block{text: l, kind: k})
 	}
-	keep := c.classify(blocks, false)
-	text := joinBlocks(blocks, keep)
-	d := document{text: text, lang: langPrior}
-	if text == "" {
-		d.reason = "no line of the text looked like article prose"
-		if len(blocks) == 0 {
-			d.reason = "the text is blank"
-		}
-	}
-	for i, b := range blocks {
-		if keep[i] {
-			d.title = strings.Trim(b.text, "= #")
-			break
-		}
-	}
-	return d
+	return blocks
 }
 
 func isTableRow(l string) bool {
@@ -118,6 +171,7 @@ type feature struct {
 	sentence bool    // ends like a sentence
 	letters  int
 	oneWord  bool
+	clauses  int // commas and full stops inside the block
 }
 
 func (c *Cleaner) measure(s string) feature {
@@ -158,6 +212,7 @@ func (c *Cleaner) measure(s string) feature {
 			f.letters++
 		}
 	}
+	f.clauses = strings.Count(s, ", ") + strings.Count(s, ". ")
 	t := strings.TrimRight(s, " \"'”»’)*")
 	if r, _ := utf8.DecodeLastRuneInString(t); strings.ContainsRune(".!?…:;", r) {
 		f.sentence = true
@@ -277,7 +332,7 @@ func (c *Cleaner) classify(blocks []block, fromHTML bool) []bool {
 		if cl[i] == clBad {
 			continue
 		}
-		prev, next := neighbour(cl, i, -1), neighbour(cl, i, +1)
+		prev, next := neighbour(cl, fs, i, -1), neighbour(cl, fs, i, +1)
 		switch {
 		case i < first:
 			// The header: titles and standfirsts stay, lone words
@@ -313,7 +368,9 @@ func (c *Cleaner) classify(blocks []block, fromHTML bool) []bool {
 					keep[i] = false
 				}
 			case clGood:
-				if prev == clBad && next == clBad && fs[i].words < 20 {
+				// In a page the extractor already chose the block; a full sentence
+				// between a credit and a "read also" line is the article's.
+				if prev == clBad && next == clBad && fs[i].words < 20 && !(fromHTML && fs[i].sentence) {
 					keep[i] = false
 				}
 			}
@@ -323,13 +380,17 @@ func (c *Cleaner) classify(blocks []block, fromHTML bool) []bool {
 }
 
 // neighbour returns the class of the next block in direction dir; the
-// ends of the document count as undecided, neither good nor bad.
-func neighbour(cl []class, i, dir int) class {
-	j := i + dir
-	if j < 0 || j >= len(cl) {
-		return clShort
+// ends of the document count as undecided, neither good nor bad. Blocks
+// without words (a quantity "1", a bullet) are skipped: they go, but they
+// say nothing about the lines around them.
+func neighbour(cl []class, fs []feature, i, dir int) class {
+	for j := i + dir; j >= 0 && j < len(cl); j += dir {
+		if fs[j].letters < 2 {
+			continue
+		}
+		return cl[j]
 	}
-	return cl[j]
+	return clShort
 }
 
 // isProse is the paragraph test: enough words, enough function words, and
@@ -341,8 +402,10 @@ func isProse(f feature) bool {
 	if f.stopDens >= 0.15 && (f.sentence || f.words >= 15) {
 		return true
 	}
-	// Languages without a stop list: judge by length and punctuation.
-	return f.sentence && f.words >= 12
+	// Languages without a stop list: judge by length and punctuation. A
+	// long block with inner commas or full stops is prose even when it
+	// ends on a link (an embedded post) rather than a full stop.
+	return (f.sentence && f.words >= 12) || (f.words >= 20 && f.clauses >= 2)
 }
 
 func urlShare(s string) float64 {

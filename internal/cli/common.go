@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/sahelwatch/sahelwatch/internal/server"
 	"github.com/sahelwatch/sahelwatch/internal/source"
 	"github.com/sahelwatch/sahelwatch/internal/store"
+	"github.com/sahelwatch/sahelwatch/internal/store/postgres"
 	"github.com/sahelwatch/sahelwatch/internal/store/sqlite"
 )
 
@@ -41,8 +44,12 @@ func openStore(ctx context.Context, db string) (store.Store, error) {
 	if db == "" {
 		return nil, fmt.Errorf("--db is required")
 	}
-	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
-		return nil, fmt.Errorf("%s: the PostgreSQL backend is not built yet; use a SQLite file path", redact(db))
+	if postgres.IsURL(db) {
+		st, err := postgres.Open(ctx, db)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", redact(db), err)
+		}
+		return st, nil
 	}
 	return sqlite.Open(ctx, db)
 }
@@ -71,13 +78,57 @@ func (e *env) readReports(inputs []string, format string, published string, yiel
 		}
 		pub = t
 	}
-	opts := source.Options{Format: format, Stdin: e.stdin}
+	opts := fetchOptions(source.Options{Format: format, Stdin: e.stdin})
+	allow, err := allowPrivate(os.Getenv("SAHELWATCH_ALLOW_PRIVATE"))
+	if err != nil {
+		return err
+	}
+	opts.Allow = allow
 	return source.Read(e.ctx, inputs, opts, func(r event.Report, err error) error {
 		if err == nil && r.Published.IsZero() && !pub.IsZero() {
 			r.Published, r.DateSource = pub, "input"
 		}
 		return yield(r, err)
 	})
+}
+
+// allowPrivate reads SAHELWATCH_ALLOW_PRIVATE: a comma-separated list of
+// addresses or CIDR prefixes (such as 127.0.0.1/32 or 10.20.0.0/16) that
+// URL inputs may reach besides public addresses, for intranet feeds and
+// for tests with loopback servers. Empty keeps the public-only rule.
+func allowPrivate(list string) (func(net.IP) bool, error) {
+	if strings.TrimSpace(list) == "" {
+		return nil, nil
+	}
+	var prefixes []netip.Prefix
+	for _, s := range strings.Split(list, ",") {
+		s = strings.TrimSpace(s)
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				return nil, fmt.Errorf("SAHELWATCH_ALLOW_PRIVATE: %q is not an address or CIDR prefix", s)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		prefixes = append(prefixes, p.Masked())
+	}
+	return func(ip net.IP) bool {
+		if source.IsPublic(ip) {
+			return true
+		}
+		a, ok := netip.AddrFromSlice(ip)
+		if !ok {
+			return false
+		}
+		a = a.Unmap()
+		for _, p := range prefixes {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}, nil
 }
 
 // writeEvents writes events in one of the export formats.

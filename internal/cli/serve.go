@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/sahelwatch/sahelwatch/internal/analysis"
 	"github.com/sahelwatch/sahelwatch/internal/event"
 	"github.com/sahelwatch/sahelwatch/internal/pipeline"
 	"github.com/sahelwatch/sahelwatch/internal/server"
@@ -69,6 +71,11 @@ func (e *env) serve(ln net.Listener, st store.Store, p *pipeline.Pipeline, token
 		Token:   token,
 		Logger:  e.log,
 		TileURL: tiles,
+		Extra: map[string]http.Handler{
+			"GET /api/v1/alerts":     analysis.AlertsHandler(st, nil),
+			"GET /api/v1/situations": analysis.SituationsHandler(st, nil),
+			"GET /briefs/{week}":     analysis.BriefHandler(st, nil),
+		},
 		Submit: func(ctx context.Context, text, url string) (store.IngestResult, error) {
 			doc := server.DocFromContext(ctx)
 			if doc == "" {

@@ -5,8 +5,11 @@
 //
 // Two events are candidates when their dates fit each other's time
 // precision and their places each other's geo precision; they must agree on
-// kind and event type, and must not name different armed groups as the
-// perpetrator. Merged fields follow explicit rules, recorded per field: the
+// kind, and on event type unless data/types.tsv lets the two types stand for
+// one incident read differently (then only on the same day and place), and
+// must not name different armed groups as the perpetrator. Events read from
+// one report never merge with each other: the extractor has already
+// consolidated what it reads as one incident. Merged fields follow explicit rules, recorded per field: the
 // most precise place and date, the lowest fatality figure any source gives
 // (ACLED's conservative rule) with the range across sources, and actors
 // completed from the most specific report.
@@ -31,7 +34,10 @@ type Options struct {
 }
 
 // Merger implements store.Merger.
-type Merger struct{ opt Options }
+type Merger struct {
+	opt   Options
+	types typeTable
+}
 
 // New returns a Merger.
 func New(opt Options) *Merger {
@@ -44,7 +50,7 @@ func New(opt Options) *Merger {
 	if opt.RegionKm == 0 {
 		opt.RegionKm = 200
 	}
-	return &Merger{opt: opt}
+	return &Merger{opt: opt, types: defaultTypes}
 }
 
 // Window is how many days either side of e's date candidates may lie.
@@ -84,10 +90,10 @@ func (m *Merger) radius(a, b event.Event) float64 {
 // Score returns how alike two events are, in 0..1, or -1 when they cannot
 // be the same incident.
 func (m *Merger) Score(a, b event.Event) float64 {
-	if a.Kind != b.Kind || a.EventType != b.EventType {
+	if a.Kind != b.Kind {
 		return -1
 	}
-	if a.Doc != "" && a.Doc == b.Doc {
+	if sameReport(a, b) {
 		return -1 // one report's events were already consolidated by extract
 	}
 	days := math.Abs(a.Date.Sub(b.Date).Hours()) / 24
@@ -101,34 +107,109 @@ func (m *Merger) Score(a, b event.Event) float64 {
 	if d > r && !samePlace {
 		return -1
 	}
-	if conflictingActors(a.Actor1, b.Actor1) {
-		return -1
-	}
 	s := 1 - 0.4*(d/r) - 0.3*(days/(sl+1))
+	if a.EventType != b.EventType {
+		// Reports of one incident may code it differently, but only
+		// pairs the table allows, and only on the same day and place.
+		if !m.types.compatible(a, b) || days > 1 || a.TimePrecision > event.DayPrecision || b.TimePrecision > event.DayPrecision {
+			return -1
+		}
+		s -= 0.3
+	}
+	switch conflict(a, b) {
+	case actorsConflict:
+		return -1
+	case actorsAllied:
+		if days > 1 || a.EventType != b.EventType {
+			return -1
+		}
+		s -= 0.2
+	}
 	if a.SubEventType == b.SubEventType {
 		s += 0.1
 	}
 	if samePlace {
 		s += 0.1
 	}
-	return math.Max(0, math.Min(1, s))
+	return math.Max(0.01, math.Min(1, s))
 }
 
-// conflictingActors: two named groups that are not the same group or a
-// parent and its sub-group cannot have done the same attack.
-func conflictingActors(a, b event.Actor) bool {
-	if vague(a) || vague(b) {
-		return false
-	}
-	names := func(x event.Actor) []string { return []string{x.Name, x.Assoc} }
-	for _, x := range names(a) {
-		for _, y := range names(b) {
-			if x != "" && strings.EqualFold(x, y) {
-				return false
+// sameReport tells whether two events were read from one report: the
+// extractor already decided they are different incidents.
+func sameReport(a, b event.Event) bool {
+	docs := map[string]bool{}
+	for _, e := range []event.Event{a} {
+		if e.Doc != "" {
+			docs[e.Doc] = true
+		}
+		for _, s := range e.Sources {
+			if s.Doc != "" {
+				docs[s.Doc] = true
 			}
 		}
 	}
+	if b.Doc != "" && docs[b.Doc] {
+		return true
+	}
+	for _, s := range b.Sources {
+		if s.Doc != "" && docs[s.Doc] {
+			return true
+		}
+	}
+	return false
+}
+
+type actorRelation int
+
+const (
+	actorsCompatible actorRelation = iota
+	actorsConflict                 // two different armed groups as perpetrators
+	actorsAllied                   // two different armed groups against the same named opponent
+)
+
+// conflict compares the perpetrators of two events. Only two named armed
+// groups can conflict: state forces, civilians or protesters as actor1 are
+// usually a report casting the roles the other way round, and reports
+// often do ("the army repelled an attack" against "jihadists attacked the
+// army"), so a group named on either side of the other event agrees.
+// Two groups fighting the same named opponent at the same place and time
+// may be one coalition battle claimed by each (the caller decides).
+func conflict(a, b event.Event) actorRelation {
+	if !armedGroup(a.Actor1) || !armedGroup(b.Actor1) {
+		return actorsCompatible
+	}
+	if sameActor(a.Actor1, b.Actor1) || sameActor(a.Actor1, b.Actor2) || sameActor(b.Actor1, a.Actor2) {
+		return actorsCompatible
+	}
+	if a.Actor2.Name != "" && !vague(a.Actor2) && sameActor(a.Actor2, b.Actor2) {
+		return actorsAllied
+	}
+	return actorsConflict
+}
+
+// armedGroup tells whether an actor is a named non-state armed group or
+// foreign force: the kind of actor whose name identifies an attack.
+func armedGroup(a event.Actor) bool {
+	if vague(a) {
+		return false
+	}
+	switch a.Inter {
+	case 1, 5, 6, 7: // state forces, rioters, protesters, civilians
+		return false
+	}
 	return true
+}
+
+// sameActor: the same group, or a parent and its sub-group.
+func sameActor(a, b event.Actor) bool {
+	for _, x := range []string{a.Name, a.Assoc} {
+		for _, y := range []string{b.Name, b.Assoc} {
+			if x != "" && strings.EqualFold(x, y) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // vague tells whether an actor is a placeholder for an unknown perpetrator.
@@ -154,6 +235,12 @@ func (m *Merger) Merge(in event.Event, cands []event.Event) (int, event.Event, m
 	return best, merged, rules
 }
 
+// violent are the types that describe the violence itself; a merge keeps
+// one of them over a report's account of its consequences.
+var violent = map[string]bool{
+	"Battles": true, "Violence against civilians": true, "Explosions/Remote violence": true,
+}
+
 // Combine merges incoming into stored by the field rules and names the rule
 // that decided each field. The result keeps stored's ID.
 func Combine(stored, in event.Event) (event.Event, map[string]string) {
@@ -170,6 +257,14 @@ func Combine(stored, in event.Event) (event.Event, map[string]string) {
 		rules["date"] = "more precise date from " + in.Doc
 	} else {
 		rules["date"] = "kept: at least as precise"
+	}
+	if in.EventType != stored.EventType {
+		if violent[in.EventType] && !violent[stored.EventType] {
+			out.EventType, out.SubEventType = in.EventType, in.SubEventType
+			rules["event_type"] = fmt.Sprintf("violent type from %s (%s had %s)", in.Doc, stored.ID, stored.EventType)
+		} else {
+			rules["event_type"] = fmt.Sprintf("kept %s (%s said %s)", stored.EventType, in.Doc, in.EventType)
+		}
 	}
 	if vague(stored.Actor1) && !vague(in.Actor1) {
 		out.Actor1 = in.Actor1

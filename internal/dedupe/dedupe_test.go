@@ -22,6 +22,9 @@ var (
 	jnim   = event.Actor{Name: "JNIM: Group for Support of Islam and Muslims", Inter: 2}
 	isSah  = event.Actor{Name: "Islamic State (Sahel)", Inter: 2}
 	gunmen = event.Actor{Name: "Unidentified Armed Group (Mali)", Inter: 3}
+	fama   = event.Actor{Name: "Military Forces of Mali (2021-)", Inter: 1}
+	csp    = event.Actor{Name: "CSP-DPA: Permanent Strategic Framework for Peace, Security and Development", Inter: 2}
+	wagner = event.Actor{Name: "Wagner Group", Inter: 8}
 )
 
 func ev(doc, date string, prec int, p event.Place, a event.Actor, typ string, dead int) event.Event {
@@ -42,7 +45,9 @@ func TestScore(t *testing.T) {
 		{"a day later (night attack reported next day)", ev("b", "2025-03-26", 1, tamani, gunmen, "Battles", 0), true},
 		{"nearby village the same day is another incident", ev("b", "2025-03-25", 1, nearby, jnim, "Battles", 5), false},
 		{"region-level report of the same day", ev("b", "2025-03-25", 1, segou, jnim, "Battles", 5), true},
-		{"other type", ev("b", "2025-03-25", 1, tamani, jnim, "Violence against civilians", 5), false},
+		{"a battle and a massacre at one place the same day", ev("b", "2025-03-25", 1, tamani, jnim, "Violence against civilians", 5), true},
+		{"a battle and a massacre two days apart", ev("b", "2025-03-27", 1, tamani, jnim, "Violence against civilians", 5), false},
+		{"a battle and a protest", ev("b", "2025-03-25", 1, tamani, jnim, "Protests", 0), false},
 		{"other named group", ev("b", "2025-03-25", 1, tamani, isSah, "Battles", 5), false},
 		{"a week later", ev("b", "2025-04-01", 1, tamani, jnim, "Battles", 5), false},
 		{"same report", ev("a", "2025-03-25", 1, tamani, jnim, "Battles", 5), false},
@@ -84,5 +89,72 @@ func TestMergeRules(t *testing.T) {
 	}
 	if idx, _, _ := m.Merge(ev("d", "2024-01-01", 1, tamani, jnim, "Battles", 1), []event.Event{stored}); idx != -1 {
 		t.Errorf("an event a year away merged")
+	}
+}
+
+func TestActors(t *testing.T) {
+	m := New(Options{})
+	with := func(e event.Event, a2 event.Actor) event.Event { e.Actor2 = a2; return e }
+	base := with(ev("a", "2025-03-25", 1, tamani, jnim, "Battles", 5), fama)
+	tests := []struct {
+		name  string
+		other event.Event
+		same  bool
+	}{
+		{"the army named as attacker", with(ev("b", "2025-03-25", 1, tamani, fama, "Battles", 3), jnim), true},
+		{"the army as attacker, no opponent named", ev("b", "2025-03-25", 1, tamani, fama, "Battles", 3), true},
+		{"other group against no one", ev("b", "2025-03-25", 1, tamani, isSah, "Battles", 3), false},
+		{"other group against the same army the same day", with(ev("b", "2025-03-25", 1, tamani, csp, "Battles", 3), fama), true},
+		{"other group against the same army two days later", with(ev("b", "2025-03-27", 1, tamani, csp, "Battles", 3), fama), false},
+		{"other group against someone else", with(ev("b", "2025-03-25", 1, tamani, csp, "Battles", 3), wagner), false},
+		{"unknown gunmen", with(ev("b", "2025-03-25", 1, tamani, gunmen, "Battles", 3), fama), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := m.Score(base, tc.other)
+			if got := s >= 0; got != tc.same {
+				t.Errorf("score %.2f: same = %v, want %v", s, got, tc.same)
+			}
+		})
+	}
+}
+
+// TestPreferSameType: a report coding an incident as both a battle and a
+// massacre keeps two events; a later report's battle joins the battle.
+func TestPreferSameType(t *testing.T) {
+	m := New(Options{})
+	battle := ev("a", "2025-03-25", 1, tamani, jnim, "Battles", 5)
+	battle.ID = "A1"
+	massacre := ev("a", "2025-03-25", 1, tamani, jnim, "Violence against civilians", 5)
+	massacre.ID = "A2"
+	in := ev("b", "2025-03-25", 1, tamani, jnim, "Battles", 7)
+	for _, order := range [][]event.Event{{battle, massacre}, {massacre, battle}} {
+		idx, merged, _ := m.Merge(in, order)
+		if idx < 0 || order[idx].ID != "A1" || merged.EventType != "Battles" {
+			t.Errorf("merged into %d (%s), want the battle", idx, merged.EventType)
+		}
+	}
+}
+
+func TestSameReportNeverMerges(t *testing.T) {
+	m := New(Options{})
+	stored := ev("a", "2025-03-25", 1, tamani, jnim, "Battles", 5)
+	stored.Sources = append(stored.Sources, event.Source{Doc: "b"})
+	if s := m.Score(ev("b", "2025-03-25", 1, tamani, jnim, "Battles", 5), stored); s >= 0 {
+		t.Errorf("an event merged into one already sourced from its report (score %.2f)", s)
+	}
+}
+
+func TestTypesData(t *testing.T) {
+	if _, err := parseTypes("Battles\tProtests\n# c\n\n"); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"Battles\n", "Battles\t\n", "a\tb\tc\n"} {
+		if _, err := parseTypes(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+	if len(defaultTypes) == 0 {
+		t.Error("embedded types table is empty")
 	}
 }

@@ -95,6 +95,10 @@ type Source struct {
 	Excerpt   string `json:"excerpt"`
 	// Fatalities is the figure this source gave (-1 when none).
 	Fatalities int `json:"fatalities"`
+	// CopyOf is the doc of the report this one reprints (a syndicated
+	// copy of the same wire story), "" for an independent source. A copy
+	// adds a URL to the event, not a source.
+	CopyOf string `json:"copy_of,omitempty"`
 }
 
 // Event is one coded event. Date and place carry their precision; the
@@ -166,4 +170,16 @@ type PlaceScope interface {
 	// Fallback is the best place the report as a whole supports (its main
 	// region or country, at RegionPrecision), or the zero Place.
 	Fallback() Place
+}
+
+// SourceCount is the number of independent sources: syndicated copies
+// (Source.CopyOf set) add URLs, not witnesses.
+func (e Event) SourceCount() int {
+	n := 0
+	for _, s := range e.Sources {
+		if s.CopyOf == "" {
+			n++
+		}
+	}
+	return n
 }

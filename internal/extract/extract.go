@@ -298,7 +298,7 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 		if cl.weak && !confirmed(x, s) {
 			continue
 		}
-		date, dprec, ownDate, dateOK := pickDate(d, i)
+		date, dprec, ownDate, dateOK := pickDate(d, i, d.orig(s.words[trig.from].start))
 		places, ownPlace := pickPlaces(d, s, trig)
 		if ownPlace && lead >= 0 && anaphoric(s, trig) && (!ownDate || sameDay(date, out[lead].ev.Date)) {
 			// "the attack", "l'attaque": the sentence returns to the story's
@@ -427,9 +427,9 @@ func confirmed(x *Extractor, s *sentence) bool {
 // pickDate returns the date of sentence i: its own, else the closest earlier
 // date in its paragraph, else the report's lead date, else the reference
 // date at week precision. ok is false when nothing dates it.
-func pickDate(d *doc, i int) (date time.Time, prec int, own, ok bool) {
+func pickDate(d *doc, i, trigPos int) (date time.Time, prec int, own, ok bool) {
 	s := d.sents[i]
-	if dr, found := bestDate(s.dates); found {
+	if dr, found := eventDate(d.text, s.dates, trigPos); found {
 		return dr.Date, dr.Precision, true, true
 	}
 	for j := i - 1; j >= 0 && d.sents[j].para == s.para; j-- {
@@ -457,6 +457,38 @@ func bestDate(ds []nlp.DateRef) (nlp.DateRef, bool) {
 	for _, dr := range ds {
 		if !found || dr.Precision < best.Precision {
 			best, found = dr, true
+		}
+	}
+	return best, found
+}
+
+// reportingWords introduce the date of a statement, not of the event:
+// "said on Monday", "in a statement released on Tuesday".
+var reportingWords = []string{"said", "says", "released", "statement", "announced", "reported", "told",
+	"published", "declared", "confirmed", "déclaré", "annoncé", "communiqué", "indiqué", "affirmé", "publié", "précisé"}
+
+// eventDate picks the date of the sentence's event: the most precise, and
+// among those one that does not date a statement, nearest the trigger.
+func eventDate(text string, ds []nlp.DateRef, trigPos int) (nlp.DateRef, bool) {
+	var best nlp.DateRef
+	bestScore, found := 0, false
+	for _, dr := range ds {
+		score := -dr.Precision * 10000
+		lo := max(0, dr.Start-40)
+		before := strings.ToLower(text[lo:dr.Start])
+		for _, w := range reportingWords {
+			if strings.Contains(before, w) {
+				score -= 5000
+				break
+			}
+		}
+		dist := dr.Start - trigPos
+		if dist < 0 {
+			dist = -dist
+		}
+		score -= dist
+		if !found || score > bestScore {
+			best, bestScore, found = dr, score, true
 		}
 	}
 	return best, found
@@ -552,6 +584,14 @@ func dateline(d *doc, s *sentence, p event.PlaceRef) bool {
 // datelineDate tells whether a date opens its sentence as part of a
 // dateline: "Bamako, July 27 (Reuters) –", "NIAMEY, 3 mars 2025 (AFP) -".
 func datelineDate(text string, sentStart int, dr nlp.DateRef) bool {
+	if dr.Start-sentStart <= 2 {
+		// a time stamp opening the text: "26-05-2025 02:04 - Mali: ..."
+		rest := strings.TrimLeft(text[dr.End:min(len(text), dr.End+12)], " ")
+		if len(rest) > 2 && rest[0] >= '0' && rest[0] <= '9' && strings.ContainsAny(rest[:min(len(rest), 3)], ":h") ||
+			strings.HasPrefix(rest, "- ") || strings.HasPrefix(rest, "|") {
+			return true
+		}
+	}
 	if dr.Start-sentStart > 40 {
 		return false
 	}

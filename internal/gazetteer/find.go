@@ -83,10 +83,11 @@ func joinable(sep string) bool {
 func (g *Gazetteer) FindAll(text string) []Match {
 	toks := Tokens(text)
 	masked := g.maskGroups(toks)
+	headline := headlines(text, toks)
 	var out []Match
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if masked[i] || !t.Upper || g.afterPersonWord(text, toks, i) {
+		if masked[i] || !t.Upper || g.afterPersonWord(text, toks, i) || !headline[i] && g.afterNameWord(text, toks, i) {
 			continue
 		}
 		best, bestN := []int32(nil), 0
@@ -124,6 +125,9 @@ func (g *Gazetteer) FindAll(text string) []Match {
 		// "Tin Bidene"): not this place.
 		if g.partial(text, toks, i, i+bestN) {
 			i += bestN - 1
+			if bestN == 1 && tamasheq[t.Word] {
+				i++ // the rest of the unknown compound
+			}
 			continue
 		}
 		m := Match{Start: t.Start, End: end, Text: text[t.Start:end], Entries: make([]Entry, len(best))}
@@ -185,8 +189,68 @@ func (g *Gazetteer) afterPersonWord(text string, toks []Token, i int) bool {
 	return p.Upper && g.person[strings.ReplaceAll(p.Word, " ", "")] || p.Word == "ag" || p.Word == "ould" || p.Word == "ben"
 }
 
+// afterNameWord reports whether token i directly follows a capitalised
+// word that is neither a known place nor a stop word, in the middle of a
+// sentence: "Lionel Bilgo", "Gabriel Toure hospital". Such a pair is a
+// person's or an institution's name more often than a village, and a
+// village named after an unknown word ("Mama Daga") is not the known
+// village either.
+func (g *Gazetteer) afterNameWord(text string, toks []Token, i int) bool {
+	if i == 0 || text[toks[i-1].End:toks[i].Start] != " " {
+		return false
+	}
+	p := toks[i-1]
+	k := strings.ReplaceAll(p.Word, " ", "")
+	if !p.Upper || p.AllCaps || len(g.index[k]) > 0 || g.stop[k] || g.isAffix(k) || len(k) < 3 {
+		return false
+	}
+	// Sentence-initial words are capitalised for another reason.
+	before := strings.TrimRight(text[:p.Start], " \t\"“«'‘(")
+	if before == "" {
+		return false
+	}
+	switch before[len(before)-1] {
+	case '.', '!', '?', ':', '\n', ';', '-':
+		return false
+	}
+	return true
+}
+
+// headlines marks the tokens of lines written in title case (more than
+// three quarters of their words of four letters or more capitalised), where a
+// capitalised word says nothing about names.
+func headlines(text string, toks []Token) []bool {
+	out := make([]bool, len(toks))
+	for a := 0; a < len(toks); {
+		end := strings.IndexByte(text[toks[a].Start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += toks[a].Start
+		}
+		b, long, upper := a, 0, 0
+		for ; b < len(toks) && toks[b].Start < end; b++ {
+			if toks[b].End-toks[b].Start >= 4 {
+				long++
+				if toks[b].Upper {
+					upper++
+				}
+			}
+		}
+		if long >= 3 && upper*4 >= long*3 {
+			for k := a; k < b; k++ {
+				out[k] = true
+			}
+		}
+		a = b
+	}
+	return out
+}
+
 // Masked reports which tokens of text lie inside armed-group names.
 func (g *Gazetteer) Masked(toks []Token) []bool { return g.maskGroups(toks) }
+
+var tamasheq = map[string]bool{"tin": true, "in": true, "ti": true, "i": true}
 
 // partial reports whether tokens [i, j) are glued by a hyphen to a word
 // that is not itself a known name (so "Tin" of "Tin-Toukar", but not "Gao"
@@ -202,9 +266,15 @@ func (g *Gazetteer) partial(text string, toks []Token, i, j int) bool {
 		if hyphen(gap) && len(g.index[toks[j].Word]) == 0 {
 			return true
 		}
+		next := toks[j]
+		// "Tin", "In", "Ti" and "I" open Tamasheq compounds ("Tin
+		// Aouker", "In Tebezas"); when the compound is not known, the
+		// pieces are not places either.
+		if j-i == 1 && next.Upper && joinable(gap) && tamasheq[toks[i].Word] {
+			return true
+		}
 		// A single village-rank word followed by an unknown capitalised
 		// word is the first half of a two-word name ("Souk Nagadar").
-		next := toks[j]
 		if j-i == 1 && gap == " " && next.Upper && !next.AllCaps && len(g.index[next.Word]) == 0 && !g.stop[next.Word] && !g.isAffix(next.Word) {
 			ids := g.index[strings.ReplaceAll(toks[i].Word, " ", "")]
 			if len(ids) > 0 && g.entries[ids[0]].Rank < 80 {

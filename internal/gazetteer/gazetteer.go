@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,6 +70,7 @@ type Gazetteer struct {
 	entries  []Entry
 	index    map[string][]int32  // fold.Key -> entries, best rank first
 	skeleton map[string][]string // fold.Skeleton -> keys, for near-miss spellings
+	nasal    map[string][]string // fold.Nasal of the skeleton -> keys
 	stop     map[string]bool     // keys never matched in free text
 	person   map[string]bool     // first names and titles: the next word is a surname
 	prefixes [][]string          // folded words dropped before a name
@@ -86,7 +88,7 @@ func Load() (*Gazetteer, error) { return LoadWithAdditions("") }
 // LoadWithAdditions is Load plus a user additions file (same format as
 // data/additions.tsv); an empty path adds nothing.
 func LoadWithAdditions(path string) (*Gazetteer, error) {
-	g := &Gazetteer{index: map[string][]int32{}, skeleton: map[string][]string{}, stop: map[string]bool{}, person: map[string]bool{}}
+	g := &Gazetteer{index: map[string][]int32{}, skeleton: map[string][]string{}, nasal: map[string][]string{}, stop: map[string]bool{}, person: map[string]bool{}}
 	if err := g.loadLists(); err != nil {
 		return nil, err
 	}
@@ -148,12 +150,16 @@ func rank(fc string) (int, Level) {
 		return 66, Place
 	case "PPLA4":
 		return 62, Place
-	case "MILB", "AIRP":
+	case "MILB":
 		return 58, Place
 	case "ADM3":
 		return 55, Admin3
 	case "PPL", "PPLL", "PPLS", "PPLF", "PPLR":
 		return 50, Place
+	case "AIRP":
+		// Below the town it serves: "Barsalogho" is the town; "Barsalogho
+		// airport" still matches the airport by its full name.
+		return 45, Place
 	case "PPLX", "PPLQ", "PPLH", "PPLW", "AIRF":
 		return 40, Place
 	case "MN", "MNAU":
@@ -162,6 +168,10 @@ func rank(fc string) (int, Level) {
 		return 30, Place
 	case "WLL", "WLLS", "DAM", "BDG":
 		return 22, Place
+	case "WAD", "WTRH", "STMI", "WTLD", "WTLDI", "DPR", "HLL", "DUNE", "SCRP", "PNDI", "MRSH", "ISL":
+		// Natural features: named points in nomadic areas, below any
+		// settlement so a village of the same name always wins.
+		return 18, Place
 	}
 	return 15, Place
 }
@@ -244,14 +254,15 @@ func (g *Gazetteer) add(e Entry, alts []string) {
 	e.Rank, e.Level = rank(e.Feature)
 	i := int32(len(g.entries))
 	g.entries = append(g.entries, e)
-	seen := map[string]bool{}
+	var seen []string // a few keys per entry: a slice beats a map
 	for _, n := range append([]string{e.Name}, alts...) {
-		g.maxWords = max(g.maxWords, len(strings.Fields(fold.Words(n))))
-		for _, k := range g.keys(n) {
-			if k == "" || seen[k] {
+		ks, nw := g.keysWords(n)
+		g.maxWords = max(g.maxWords, nw)
+		for _, k := range ks {
+			if k == "" || slices.Contains(seen, k) {
 				continue
 			}
-			seen[k] = true
+			seen = append(seen, k)
 			g.index[k] = append(g.index[k], i)
 		}
 	}
@@ -260,9 +271,15 @@ func (g *Gazetteer) add(e Entry, alts []string) {
 // keys returns the name's key plus its key with administrative affixes
 // ("Cercle de", "Region", "Commune rurale de") removed.
 func (g *Gazetteer) keys(name string) []string {
+	out, _ := g.keysWords(name)
+	return out
+}
+
+// keysWords is keys plus the number of words in the name.
+func (g *Gazetteer) keysWords(name string) ([]string, int) {
 	w := strings.Fields(fold.Words(name))
 	if len(w) == 0 {
-		return nil
+		return nil, 0
 	}
 	out := []string{strings.Join(w, "")}
 	s := w
@@ -281,7 +298,7 @@ func (g *Gazetteer) keys(name string) []string {
 	if len(s) != len(w) {
 		out = append(out, strings.Join(s, ""))
 	}
-	return out
+	return out, len(w)
 }
 
 func equalWords(a, b []string) bool {
@@ -313,6 +330,17 @@ func (g *Gazetteer) finish() {
 		g.index[k] = ids[:len(ids):len(ids)]
 		s := fold.Skeleton(k)
 		g.skeleton[s] = append(g.skeleton[s], k)
+		if n := fold.Nasal(s); n != s && len(n) >= 3 {
+			g.nasal[n] = append(g.nasal[n], k)
+		}
+	}
+	// Map order is random: sort so near-miss ties resolve the same way on
+	// every run.
+	for _, ks := range g.skeleton {
+		sort.Strings(ks)
+	}
+	for _, ks := range g.nasal {
+		sort.Strings(ks)
 	}
 }
 
@@ -387,29 +415,77 @@ func (g *Gazetteer) Lookup(name string) []Entry {
 // nearest spelling (main or alternate), for judging a LookupFuzzy hit.
 func (g *Gazetteer) FuzzyDistance(name string, e Entry) int {
 	k := fold.Key(name)
-	best := fold.Distance(k, fold.Key(e.Name))
-	for _, c := range g.skeleton[fold.Skeleton(k)] {
+	best := distance(k, fold.Key(e.Name))
+	for _, c := range g.near(k) {
 		for _, i := range g.index[c] {
 			if g.entries[i].ID == e.ID && g.entries[i].Name == e.Name {
-				best = min(best, fold.Distance(k, c))
+				best = min(best, distance(k, c))
 			}
 		}
 	}
 	return best
 }
 
+// distance is the edit distance between two keys, or between their oral
+// forms when that is smaller; names that differ only by nasals count as
+// one edit.
+func distance(a, b string) int {
+	oa, ob := fold.Oral(a), fold.Oral(b)
+	d := min(fold.Distance(a, b), fold.Distance(oa, ob))
+	if d > 1 && fold.Nasal(oa) == fold.Nasal(ob) {
+		d = 1
+	}
+	return d
+}
+
+// near returns the known keys that may be near-miss spellings of k: the
+// same consonant frame, or the same oral form but for nasals.
+func (g *Gazetteer) near(k string) []string {
+	s := fold.Skeleton(k)
+	out := g.skeleton[s]
+	n := fold.Nasal(s)
+	if len(n) < 3 {
+		return out
+	}
+	bare := fold.Nasal(fold.Oral(k))
+	for _, more := range [][]string{g.nasal[n], g.skeleton[n]} {
+		for _, c := range more {
+			if fold.Nasal(fold.Oral(c)) == bare {
+				out = append(out[:len(out):len(out)], c)
+			}
+		}
+	}
+	return out
+}
+
 // LookupFuzzy returns the entries of the known names closest in spelling to
 // name (same consonant frame, edit distance at most a quarter of the name),
-// for names the text marks as places but Lookup does not know.
-func (g *Gazetteer) LookupFuzzy(name string) []Entry {
+// for names the text marks as places but Lookup does not know. Candidates
+// share the name's consonant frame, with or without nasals
+// ("Tindibawen" finds "Tidimbawen").
+func (g *Gazetteer) LookupFuzzy(name string) []Entry { return g.LookupFuzzyFunc(name, nil) }
+
+// LookupFuzzyFunc is LookupFuzzy among the entries keep accepts (all when
+// keep is nil): the nearest spellings that agree with what the text says
+// about the place ("Tarkint, Gao").
+func (g *Gazetteer) LookupFuzzyFunc(name string, keep func(Entry) bool) []Entry {
 	k := fold.Key(name)
 	if len(k) < 5 {
 		return nil
 	}
-	// Accept at most one edit per five letters.
+	// Accept at most one edit per five letters, counted on the written
+	// form or the oral one ("Ouolon" is "Wolon").
 	best, bestKeys := len(k)/5+1, []string(nil)
-	for _, cand := range g.skeleton[fold.Skeleton(k)] {
-		d := fold.Distance(k, cand)
+	seen := map[string]bool{}
+	for _, cand := range g.near(k) {
+		if seen[cand] {
+			continue
+		}
+		seen[cand] = true
+		if keep != nil && !g.anyKept(cand, keep) {
+			continue
+		}
+		d := distance(k, cand)
 		if d < best {
 			best, bestKeys = d, []string{cand}
 		} else if d == best {
@@ -419,11 +495,22 @@ func (g *Gazetteer) LookupFuzzy(name string) []Entry {
 	var out []Entry
 	for _, c := range bestKeys {
 		for _, i := range g.index[c] {
-			out = append(out, g.entries[i])
+			if keep == nil || keep(g.entries[i]) {
+				out = append(out, g.entries[i])
+			}
 		}
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Rank > out[b].Rank })
 	return out
+}
+
+func (g *Gazetteer) anyKept(key string, keep func(Entry) bool) bool {
+	for _, i := range g.index[key] {
+		if keep(g.entries[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // Stop reports whether a name is on the stop list (common words and first

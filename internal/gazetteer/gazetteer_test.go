@@ -81,6 +81,8 @@ func TestLookupFuzzy(t *testing.T) {
 	g := load(t)
 	for _, tt := range []struct{ name, want string }{
 		{"Baraouéli", "Barouéli"},
+		{"Ouolon", "Wolon"},          // ou / w
+		{"Tindibawen", "Tidimbawen"}, // a nasal moved
 	} {
 		es := g.LookupFuzzy(tt.name)
 		if len(es) == 0 || es[0].Name != tt.want {
@@ -89,6 +91,17 @@ func TestLookupFuzzy(t *testing.T) {
 	}
 	if es := g.LookupFuzzy("Xq"); len(es) != 0 {
 		t.Errorf("short names must not fuzzy-match: %v", es)
+	}
+}
+
+func TestAirportBelowTown(t *testing.T) {
+	g := load(t)
+	if es := g.Lookup("Barsalogho"); len(es) == 0 || es[0].Feature == "AIRP" {
+		t.Errorf("Lookup(Barsalogho) should put the town first: %v", es)
+	}
+	ms := g.FindAll("Rockets hit Barsalogho Airport.")
+	if len(ms) != 1 || ms[0].Entries[0].Feature != "AIRP" {
+		t.Errorf("a written airport is the airport: %+v", ms)
 	}
 }
 
@@ -108,6 +121,19 @@ func TestFindAll(t *testing.T) {
 		{"Fighters came from Tin-Toukar.", nil},
 		{"The Mopti region and the cercle de Bankass.", []string{"Mopti region", "Bankass"}},
 		{"Mali and Burkina Faso", []string{"Mali", "Burkina Faso"}},
+		// A capitalised word mid-sentence before a name makes it a surname
+		// or an institution, not a village.
+		{"The minister Lionel Bilgo visited the injured.", nil},
+		{"Staff of the Gabriel Toure hospital went on strike.", nil},
+		{"The daily Le Monde reported the attack.", nil},
+		// Title-case headlines keep their places.
+		{"Gunmen Attack Djibo Market Before Dawn", []string{"Djibo"}},
+		// An unknown Tamasheq compound is no place, nor are its pieces.
+		{"A camp at Tin Aouker was hit.", nil},
+		// Aircraft are not villages.
+		{"Tigre and Gazelle helicopters flew over.", nil},
+		// Natural features ACLED codes at: wadis, hills, water holes.
+		{"A patrol crossed the Ti-n-Dersan water hole.", []string{"Ti-n-Dersan"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

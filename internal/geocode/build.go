@@ -1,12 +1,29 @@
 package geocode
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/sahelwatch/sahelwatch/internal/event"
 	"github.com/sahelwatch/sahelwatch/internal/gazetteer"
 )
+
+// linkedKm is how far a near-miss spelling may lie from the known place
+// the text puts it near.
+const linkedKm = 60
+
+// statedKm is the largest distance in km a gap states ("140 kilometers
+// from"), or 0.
+func statedKm(gap string) float64 {
+	best := 0
+	for _, sm := range kmNumRe.FindAllStringSubmatch(gap, -1) {
+		best = max(best, atoi(sm[1]))
+	}
+	return float64(best)
+}
+
+var kmNumRe = regexp.MustCompile(`(\d+)\s?(?:km|kms|kilomet)`)
 
 // linkWords may sit between an unknown name and the known place that
 // locates it ("Xyz near Gao", "Xyz, in the Gao area", "Xyz (Gao)").
@@ -16,6 +33,11 @@ var linkWords = map[string]bool{
 	"cercle": true, "region": true, "dans": true, "pres": true, "de": true, "du": true, "la": true,
 	"le": true, "l": true, "d": true, "a": true, "au": true, "non": true, "loin": true, "vers": true,
 	"environs": true, "zone": true, "secteur": true, "localite": true,
+	"about": true, "some": true, "around": true, "approximately": true, "km": true, "kms": true,
+	"kilometres": true, "kilometers": true, "north": true, "south": true, "east": true, "west": true,
+	"northeast": true, "northwest": true, "southeast": true, "southwest": true, "environ": true,
+	"nord": true, "sud": true, "est": true, "ouest": true, "located": true, "situe": true,
+	"kilometre": true, "kilometer": true,
 }
 
 // build turns the resolved mentions into place expressions.
@@ -29,11 +51,11 @@ func (s *scope) build(areas []event.PlaceRef, overrides []override) {
 	var items []item
 	for i := 0; i < len(s.ms); i++ {
 		m := s.ms[i]
-		if s.used[m.start] {
+		if s.used[m.start] || m.dropped {
 			continue
 		}
 		var next *mention
-		if i+1 < len(s.ms) && !s.used[s.ms[i+1].start] {
+		if i+1 < len(s.ms) && !s.used[s.ms[i+1].start] && !s.ms[i+1].dropped {
 			next = s.ms[i+1]
 		}
 		if next != nil && s.isBetween(m, next) {
@@ -41,7 +63,12 @@ func (s *scope) build(areas []event.PlaceRef, overrides []override) {
 			i++
 			continue
 		}
-		if m.unknown || !m.ok {
+		// A near-miss spelling far from the place the text says it is
+		// near ("Toufouge, not far from Inekar") is another place.
+		farFuzzy := m.fuzzy && m.ok && next != nil && next.ok && !next.unknown && !next.fuzzy &&
+			next.mode == bare && next.chosen.Level == gazetteer.Place && s.links(m, next) &&
+			gazetteer.Km(m.chosen.Lat, m.chosen.Lon, next.chosen.Lat, next.chosen.Lon) > linkedKm+statedKm(s.text[m.end:next.start])
+		if m.unknown || !m.ok || farFuzzy {
 			if next != nil && next.ok && !next.unknown && s.links(m, next) {
 				p := s.placeOf(next)
 				if p.Precision < event.NearPrecision {
@@ -263,7 +290,8 @@ func (s *scope) links(a, b *mention) bool {
 		return false
 	}
 	for _, w := range strings.Fields(gazetteer.Words(gap)) {
-		if !linkWords[w] {
+		// "35km", "35 km": distances only say how near.
+		if !linkWords[w] && strings.Trim(strings.TrimSuffix(w, "km"), "0123456789") != "" {
 			return false
 		}
 	}
@@ -319,14 +347,18 @@ func (s *scope) resolveName(name string) (event.Place, bool) {
 }
 
 // fallback picks the report's main region: the region most of its places
-// lie in (earlier places weigh more), else its main country.
+// lie in (earlier places weigh more), else the region the text names most,
+// else its main country. Only places, regions and cercles the text names
+// count: a country mention (put at the capital) or an actor that operates
+// in a region does not say where an unplaced incident happened, so such a
+// report falls back to the country with no region.
 func (s *scope) fallback() {
 	type key struct{ country, admin1 string }
 	w := map[key]float64{}
 	order := []key{}
 	for i, r := range s.refs {
 		p := r.Place
-		if !p.Known() || p.Admin1 == "" {
+		if !p.Known() || p.Admin1 == "" || p.Name == p.Country {
 			continue
 		}
 		k := key{p.Country, p.Admin1}
@@ -354,7 +386,7 @@ func (s *scope) fallback() {
 			br, bw = r, v
 		}
 	}
-	if c, ok := s.gc.capitalByKey[br]; ok && (len(s.country) == 0 || s.country[c.Country] > 0) {
+	if c, ok := s.gc.capitalByKey[br]; ok && br != "" && (len(s.country) == 0 || s.country[c.Country] > 0) {
 		if p, ok := s.gc.regionPlace(c.Country, c.Admin1, c.Admin1); ok {
 			s.fb = p
 			return
@@ -366,8 +398,22 @@ func (s *scope) fallback() {
 			bc, bw = c, v
 		}
 	}
+	if bc == "" {
+		// No country named: the one the report's actors point at
+		// ("Katiba Macina" is Malian), still without a region.
+		hr, hw := "", 0.0
+		for r, v := range s.hint {
+			if v > hw || v == hw && r < hr {
+				hr, hw = r, v
+			}
+		}
+		if c, ok := s.gc.capitalByKey[hr]; ok && hr != "" {
+			bc = c.Country
+		}
+	}
 	if bc != "" {
 		if p, ok := s.gc.countryPlace(bc, bc); ok {
+			p.Admin1, p.Admin2 = "", ""
 			s.fb = p
 		}
 	}

@@ -73,6 +73,9 @@ type area struct {
 	words     []string
 	lat, lon  float64
 	precision int
+	// admin1 overrides the region found at the point: "-" for a part of a
+	// country that spans several regions ("northern Mali").
+	admin1 string
 }
 
 func parseAreas(b []byte) ([]area, error) {
@@ -82,8 +85,8 @@ func parseAreas(b []byte) ([]area, error) {
 			continue
 		}
 		f := strings.Split(l, "\t")
-		if len(f) != 4 {
-			return nil, fmt.Errorf("geocode: areas line %d: want 4 tab-separated fields", n+1)
+		if len(f) != 4 && len(f) != 5 {
+			return nil, fmt.Errorf("geocode: areas line %d: want 4 or 5 tab-separated fields", n+1)
 		}
 		lat, err1 := strconv.ParseFloat(f[1], 64)
 		lon, err2 := strconv.ParseFloat(f[2], 64)
@@ -91,7 +94,11 @@ func parseAreas(b []byte) ([]area, error) {
 		if err1 != nil || err2 != nil || err3 != nil || p < 1 || p > 3 {
 			return nil, fmt.Errorf("geocode: areas line %d: bad number", n+1)
 		}
-		out = append(out, area{words: strings.Fields(gazetteer.Words(f[0])), lat: lat, lon: lon, precision: p})
+		a := area{words: strings.Fields(gazetteer.Words(f[0])), lat: lat, lon: lon, precision: p}
+		if len(f) == 5 {
+			a.admin1 = strings.TrimSpace(f[4])
+		}
+		out = append(out, a)
 	}
 	return out, nil
 }

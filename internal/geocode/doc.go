@@ -13,7 +13,15 @@
 // Choices, documented because ACLED leaves them open:
 //   - a region-only mention is placed at the regional capital at precision
 //     3; a cercle or province mention at its seat at precision 2 ("part of a
-//     region"); a country mention at the national capital at precision 3;
+//     region"); a country mention at the national capital at precision 3,
+//     with the capital's region, as ACLED codes national events;
+//   - a region named like a common word ("the Sahel region", "Centre",
+//     "Nord") is Burkina Faso's region only when the report otherwise
+//     points at that country; "in the Sahel" alone is no place;
+//   - a country part ("northern Mali", "central Mali") is precision 3 with
+//     no region when it spans several; "western Niger" is Tillabéri and
+//     "western Mali" Kayes, each covering nearly all of that part
+//     (data/areas.tsv, fifth column);
 //   - "N km <direction> of X" moves the point and recomputes the units,
 //     precision 2; "near X", "outskirts of X", "X area" keep X's point at
 //     precision 2;
@@ -24,8 +32,20 @@
 //     keeps the name in Place.Unresolved and takes, in order: the place it
 //     is said to be near, the cercle or region in parentheses after it, or
 //     the report's main region (Fallback), at precision 2 or 3. A near-miss
-//     spelling of a known name (one letter off, or agreeing with the
-//     report's regions) is accepted instead;
+//     spelling of a known name is accepted instead when the report
+//     supports it (one edit off in a country the report or its actors
+//     point at, in a region it names, or near another place it names) and
+//     it lies within 60 km (plus any stated distance) of a place the text
+//     puts it near;
+//   - a minor place more than 450 km from every better-supported place in
+//     the report, with no country, region or cercle in the text behind
+//     it, is a namesake (Égharghar in Agadez for a valley near Tessalit):
+//     its name stays unresolved;
+//   - Fallback is the region most of the report's places lie in, else the
+//     region it names most; with neither, the country (named, or implied
+//     by the actors, e.g. "Katiba Macina") at the capital's point with no
+//     region, since a country mention or an actor does not say which
+//     region an unplaced incident was in;
 //   - "(coded as X at geoprecision N)", as in ACLED notes, places the
 //     expression before it at X.
 //

@@ -75,7 +75,8 @@ func TestScope(t *testing.T) {
 		{"region only", "Militants attacked several villages in the Ségou region.", want{admin1: "Segou", precision: 3}},
 		{"french region", "Des affrontements dans la région de Mopti.", want{admin1: "Mopti", precision: 3}},
 		{"bf region", "Attacks rose in the Centre-Nord region.", want{admin1: "Centre-Nord", precision: 3}},
-		{"stop-listed region", "Villages in the Sahel region were emptied.", want{admin1: "Sahel", precision: 3}},
+		{"stop-listed region", "Villages in the Sahel region of Burkina Faso were emptied.", want{admin1: "Sahel", precision: 3}},
+		{"french region with country", "Des villages de la région du Sahel, au Burkina, ont été vidés.", want{admin1: "Sahel", precision: 3}},
 		{"cercle only", "Unrest was reported in the cercle de Bankass.", want{name: "Bankass", admin1: "Mopti", admin2: "Bankass", precision: 2}},
 		{"country only", "The government of Niger declared a curfew.", want{name: "Niger", precision: 3}},
 		{"algerian border", "Drones struck a vehicle in the north near the Algerian border.", want{admin1: "Kidal", precision: 3}},
@@ -83,7 +84,20 @@ func TestScope(t *testing.T) {
 		{"unknown with region", "Gunmen attacked the village of Kouroumari-Wéré in the Mopti region.", want{admin1: "Mopti", unresolved: "Kouroumari-Wéré"}},
 		{"unknown near known", "Jihadists raided the hamlet of Xabbaloum near Boni.", want{name: "Boni", precision: 2, unresolved: "Xabbaloum"}},
 		{"unknown with parentheses", "A mine hit a cart in Dourgouloumbo (Bankass, Mopti).", want{admin1: "Mopti", admin2: "Bankass", precision: 2, unresolved: "Dourgouloumbo"}},
-		{"coded as", "Militants ambushed a patrol between Kwarra and Dioura (coded as Dioura at geoprecision 2).", want{name: "Dioura", precision: 2}},
+		{"coded as", "Militants ambushed a patrol between Kwarra and Dioura (coded as Dioura at geoprecision 2).", want{name: "Dioura", precision: 2, unresolved: "Kwarra"}},
+		{"km from", "Two traders were shot about 20km from Djenne.", want{name: "Djénné", admin1: "Mopti", precision: 2}},
+		{"unknown area near", "Fighters camped in the Xyzabou area near Mopti.", want{name: "Mopti", precision: 2, unresolved: "Xyzabou"}},
+		// Country parts: a region only when one region covers it.
+		{"northern mali", "Drones struck a convoy in northern Mali.", want{name: "northern Mali", precision: 3}},
+		{"western niger", "Militants raided a market in western Niger.", want{admin1: "Tillaberi", precision: 3}},
+		// Towns, not the airports named after them.
+		{"town over airport", "Gunmen killed farmers at Barsalogho.", want{name: "Barsalogo", admin1: "Centre-Nord", precision: 1}},
+		// Spelling variants resolved with the report's support.
+		{"oral variant", "Dozo hunters clashed with militants in Ouolon, Segou region.", want{name: "Wolon", admin1: "Segou", precision: 1}},
+		{"nasal variant", "Gunmen from the ISGS attacked a Dawsahak camp in Tindibawen.", want{name: "Tidimbawen", admin1: "Menaka"}},
+		{"variant far from its anchor", "Herders were robbed in the area of Toufouge, not far from Inekar.", want{name: "Inékar", precision: 2, unresolved: "Toufouge"}},
+		// A namesake far from the rest of the report is not taken.
+		{"stray namesake", "A vehicle hit a mine in the Egharghar valley between Aguelhok and Tessalit, Kidal Region.", want{admin1: "Kidal", unresolved: "Egharghar"}},
 		// Not places.
 		{"armed group", "Katiba Macina claimed the attack in Djenné.", want{name: "Djénné", admin1: "Mopti"}},
 		{"additions", "Soldiers at Boulkessi repelled an assault.", want{name: "Boulkessi", admin1: "Mopti", precision: 1}},
@@ -146,10 +160,36 @@ func TestNotPlaces(t *testing.T) {
 		"Amadou Koufa and Iyad Ag Ghaly issued a statement.",
 		"The Police and the Army said on Mardi that the Camp was calm.",
 		"Katiba Macina and Ansar Dine fighters pledged allegiance to the Islamic State.",
+		"Jihadist groups keep spreading across the Sahel region.",
+		"In the Sahel, armies are short of helicopters.",
 		"",
 	} {
 		if refs := gc.Scope(text).In(0, len(text)); len(refs) != 0 {
 			t.Errorf("%q: unexpected places %+v", text, refs)
+		}
+	}
+}
+
+// TestFallback checks that a report's fallback place is a region only when
+// the text names a place or unit in it, else the country without a region.
+func TestFallback(t *testing.T) {
+	gc := geocoder(t)
+	tests := []struct {
+		text, country, admin1 string
+	}{
+		{"Katiba Macina fighters killed a trader and stole his cattle.", "Mali", ""},
+		{"The Malian army said a soldier died; the place was not given.", "Mali", ""},
+		{"Gunmen burned a granary in a village of the Mopti region.", "Mali", "Mopti"},
+		{"Soldiers were ambushed near Douentza. A second patrol was hit elsewhere.", "Mali", "Mopti"},
+		{"Nothing here names a place.", "", ""},
+	}
+	for _, tt := range tests {
+		p := gc.Scope(tt.text).Fallback()
+		if p.Country != tt.country || p.Admin1 != tt.admin1 {
+			t.Errorf("%q: fallback %s/%s, want %s/%s", tt.text, p.Country, p.Admin1, tt.country, tt.admin1)
+		}
+		if tt.country != "" && (p.Precision != event.RegionPrecision || !p.Known()) {
+			t.Errorf("%q: fallback %+v, want region precision with coordinates", tt.text, p)
 		}
 	}
 }

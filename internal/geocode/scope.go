@@ -38,6 +38,8 @@ type mention struct {
 	apposition bool            // local comes from ", Y" rather than parentheses
 	unknown    bool            // a capitalised name the text marks as a place
 	fuzzy      bool            // candidates come from a near-miss spelling
+	common     bool            // a region named like a common word ("Sahel", "Centre")
+	dropped    bool            // not a place in this report
 	cue        int             // precision the preceding words imply (0: none)
 	chosen     gazetteer.Entry
 	ok         bool
@@ -52,7 +54,8 @@ type scope struct {
 	used    []bool // bytes consumed by parentheses and areas
 	ms      []*mention
 	country map[string]float64 // country -> weight
-	region  map[string]float64 // folded admin1 -> weight
+	region  map[string]float64 // folded admin1 -> weight, from the places and units the text names
+	hint    map[string]float64 // folded admin1 -> weight, from actors and peoples (data/hints.tsv)
 	cercle  map[string]float64 // folded admin2 -> weight
 	refs    []event.PlaceRef
 	fb      event.Place
@@ -99,6 +102,11 @@ func (s *scope) others(m *mention, f func(a anchor) bool) {
 		if m.ok && a.n == 1 && a.e.Lat == m.chosen.Lat && a.e.Lon == m.chosen.Lon {
 			continue
 		}
+		// The mention's own homonyms (a village and the wadi beside it)
+		// do not support one another.
+		if a.n == 1 && m.ok && a.e.Name == m.chosen.Name && a.e.Country == m.chosen.Country && gazetteer.Km(a.e.Lat, a.e.Lon, m.chosen.Lat, m.chosen.Lon) < 30 {
+			continue
+		}
 		if !f(a) {
 			return
 		}
@@ -113,7 +121,7 @@ func (gc *Geocoder) analyse(text string) *scope {
 		}
 		text = text[:cut]
 	}
-	s := &scope{gc: gc, text: text, country: map[string]float64{}, region: map[string]float64{}, cercle: map[string]float64{}}
+	s := &scope{gc: gc, text: text, country: map[string]float64{}, region: map[string]float64{}, hint: map[string]float64{}, cercle: map[string]float64{}}
 	s.toks = gazetteer.Tokens(text)
 	s.masked = gc.gaz.Masked(s.toks)
 	s.used = make([]bool, len(text)+1)
@@ -275,6 +283,13 @@ func (s *scope) findAreas() []event.PlaceRef {
 			if a.precision < event.RegionPrecision {
 				p.Admin2 = a2
 			}
+			switch a.admin1 {
+			case "":
+			case "-":
+				p.Admin1, p.Admin2 = "", ""
+			default:
+				p.Admin1 = a.admin1
+			}
 			out = append(out, event.PlaceRef{Start: st, End: en, Place: p})
 			s.use(st, en)
 			i += n - 1
@@ -300,7 +315,11 @@ func (s *scope) findMentions() {
 		if s.after(tj, c.groupAfter) > 0 {
 			continue
 		}
-		s.ms = append(s.ms, &mention{start: m.Start, end: m.End, ti: ti, tj: tj, text: m.Text, cands: m.Entries})
+		// "Sahel region", "Centre-Nord": a region named like a common
+		// word needs the report's country to mean the region.
+		top := m.Entries[0]
+		common := top.Level == gazetteer.Admin1 && g.Stop(top.Admin1) || top.Level == gazetteer.Admin2 && g.Stop(top.Admin2)
+		s.ms = append(s.ms, &mention{start: m.Start, end: m.End, ti: ti, tj: tj, text: m.Text, cands: m.Entries, common: common})
 	}
 	// Region names that are also common words ("Sahel", "Nord", "Centre")
 	// are on the stop list; read them only next to a region word.
@@ -329,7 +348,7 @@ func (s *scope) findMentions() {
 			if len(areas) == 0 {
 				continue
 			}
-			s.ms = append(s.ms, &mention{start: st, end: en, ti: i, tj: j, text: s.text[st:en], cands: areas})
+			s.ms = append(s.ms, &mention{start: st, end: en, ti: i, tj: j, text: s.text[st:en], cands: areas, common: true})
 			break
 		}
 	}
@@ -436,32 +455,73 @@ func (s *scope) findUnknown() {
 			continue
 		}
 		name := s.text[t.Start:s.toks[j-1].End]
-		if g.Stop(name) || g.Stop(t.Word) || g.IsPerson(t.Word) || c.demonym[t.Word] != "" || len(gazetteer.Key(name)) < 3 || hasDigit(name) {
+		if g.Stop(name) || g.Stop(t.Word) || g.IsPerson(t.Word) || c.demonym[t.Word] != "" || demonymShape(t.Word) || len(gazetteer.Key(name)) < 3 || hasDigit(name) {
 			i = j - 1
 			continue
 		}
 		m := &mention{start: t.Start, end: s.toks[j-1].End, ti: i, tj: j, text: name, unknown: true, cue: cue}
 		s.classify(m)
-		if fz := g.LookupFuzzy(name); len(fz) > 0 {
-			// A near-miss spelling must agree with "(cercle, region)"
-			// when the text gives one.
-			var keep []gazetteer.Entry
-			for _, e := range fz {
-				if len(m.local) == 0 || m.local[gazetteer.Key(e.Admin1)] || m.local[gazetteer.Key(e.Admin2)] {
-					keep = append(keep, e)
-				}
+		// A near-miss spelling must agree with "(cercle, region)" or ", Gao"
+		// when the text gives one.
+		local := m.local
+		if len(local) == 0 {
+			local = s.apposedUnit(m.end)
+		}
+		var agree func(gazetteer.Entry) bool
+		if len(local) > 0 {
+			agree = func(e gazetteer.Entry) bool {
+				return local[gazetteer.Key(e.Admin1)] || local[gazetteer.Key(e.Admin2)]
 			}
-			if len(keep) > 0 {
-				m.cands = keep
-				m.unknown = false
-				m.fuzzy = true
-			}
+		}
+		if fz := g.LookupFuzzyFunc(name, agree); len(fz) > 0 {
+			m.cands = fz
+			m.unknown = false
+			m.fuzzy = true
 		}
 		extra = append(extra, m)
 		i = j - 1
 	}
 	s.ms = append(s.ms, extra...)
 	sort.Slice(s.ms, func(a, b int) bool { return s.ms[a].start < s.ms[b].start })
+}
+
+var apposedRe = regexp.MustCompile(`^\s*,\s*(\p{Lu}[\p{L}-]+)`)
+
+// apposedUnit reads ", Gao" after an unknown name: the region or cercle it
+// names, as keys, or nil.
+func (s *scope) apposedUnit(end int) map[string]bool {
+	sm := apposedRe.FindStringSubmatch(s.text[end:min(len(s.text), end+60)])
+	if sm == nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, e := range s.gc.gaz.Lookup(sm[1]) {
+		switch e.Level {
+		case gazetteer.Admin1:
+			out[gazetteer.Key(e.Admin1)] = true
+		case gazetteer.Admin2:
+			out[gazetteer.Key(e.Admin2)] = true
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// demonymShape reports whether a folded word looks like a nationality
+// ("Chinese", "Colombian", "Ivoirienne"), which the text may put after
+// "a" or "to" without naming a place.
+func demonymShape(w string) bool {
+	if len(w) < 6 {
+		return false
+	}
+	for _, suf := range []string{"ese", "ian", "ians", "ienne", "iens", "aise", "oise"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
 }
 
 // prevIsPlace reports whether an "and" cue before token i follows a known
@@ -502,7 +562,7 @@ func (s *scope) context() {
 			}
 			if ok {
 				for _, r := range h.regions {
-					s.region[r] += 0.5
+					s.hint[r] += 0.5
 				}
 			}
 		}
@@ -526,29 +586,48 @@ func (s *scope) context() {
 		a.parts = []string{gazetteer.Key(b.text)}
 	}
 	for _, m := range s.ms {
-		for k := range m.local {
-			s.region[k] += 2
-			s.cercle[k] += 2
+		if !m.common {
+			s.weigh(m)
 		}
-		if len(m.cands) == 0 {
-			continue
+	}
+	// "The Sahel region" is Burkina Faso's Sahel only in a report about
+	// Burkina Faso; elsewhere it is the whole Sahel, which is no place.
+	for _, m := range s.ms {
+		if m.common {
+			if len(m.cands) == 0 || s.country[m.cands[0].Country] == 0 {
+				m.dropped, m.cands = true, nil
+				continue
+			}
+			s.weigh(m)
 		}
-		top := m.cands[0]
-		switch {
-		case m.mode == region || top.Level == gazetteer.Admin1 && len(m.cands) == 1:
-			s.region[gazetteer.Key(top.Admin1)] += 2
-			s.country[top.Country]++
-		case m.mode == admin2:
-			s.cercle[gazetteer.Key(top.Admin2)] += 2
-			s.region[gazetteer.Key(top.Admin1)]++
-			s.country[top.Country]++
-		case top.Level == gazetteer.Country:
-			s.country[top.Country] += 2
-		case top.Rank >= 80 && (len(m.cands) == 1 || m.cands[1].Rank < top.Rank):
-			// An unambiguous major town says which region the report is about.
-			s.region[gazetteer.Key(top.Admin1)]++
-			s.country[top.Country]++
-		}
+	}
+}
+
+// weigh adds a mention's units to the report's countries, regions and
+// cercles.
+func (s *scope) weigh(m *mention) {
+	for k := range m.local {
+		s.region[k] += 2
+		s.cercle[k] += 2
+	}
+	if len(m.cands) == 0 {
+		return
+	}
+	top := m.cands[0]
+	switch {
+	case m.mode == region || top.Level == gazetteer.Admin1 && len(m.cands) == 1:
+		s.region[gazetteer.Key(top.Admin1)] += 2
+		s.country[top.Country]++
+	case m.mode == admin2:
+		s.cercle[gazetteer.Key(top.Admin2)] += 2
+		s.region[gazetteer.Key(top.Admin1)]++
+		s.country[top.Country]++
+	case top.Level == gazetteer.Country:
+		s.country[top.Country] += 2
+	case top.Rank >= 80 && (len(m.cands) == 1 || m.cands[1].Rank < top.Rank):
+		// An unambiguous major town says which region the report is about.
+		s.region[gazetteer.Key(top.Admin1)]++
+		s.country[top.Country]++
 	}
 }
 
@@ -618,6 +697,14 @@ func (s *scope) resolve() {
 					m.chosen, m.score, m.ok = e, sc, true
 				}
 			}
+			if pass == 1 && m.ok && s.stray(m) {
+				// A minor place far from everything else the report names,
+				// in a region it never mentions, is a namesake of an
+				// unknown local place (Égharghar in Agadez for a valley
+				// near Tessalit): keep the name unresolved.
+				m.ok, m.unknown = false, true
+				continue
+			}
 			if pass == 1 && m.fuzzy && m.ok && !s.supported(m) {
 				// A near-miss spelling alone is weak evidence: keep the
 				// name unresolved unless the report's context agrees.
@@ -627,15 +714,72 @@ func (s *scope) resolve() {
 	}
 }
 
+// strayKm is the distance beyond which a minor place with no regional
+// support is taken for a namesake: one report's places lie within a few
+// hundred kilometres of each other.
+const strayKm = 450
+
+// stray reports whether m's choice is a minor place farther than strayKm
+// from every exactly matched place the report names, with no country,
+// region, cercle or parentheses in the text supporting it.
+func (s *scope) stray(m *mention) bool {
+	e := m.chosen
+	if e.Level != gazetteer.Place || e.Rank >= 90 || s.country[e.Country] > 0 || len(m.local) > 0 || s.region[gazetteer.Key(e.Admin1)] >= 1 || s.cercle[gazetteer.Key(e.Admin2)] > 0 {
+		return false
+	}
+	// Only places at least as well supported count against it, so two
+	// strays do not cancel each other out.
+	own := s.strength(e)
+	n, far := 0, true
+	s.others(m, func(a anchor) bool {
+		d := gazetteer.Km(e.Lat, e.Lon, a.e.Lat, a.e.Lon)
+		if d <= strayKm {
+			far = false
+			return false
+		}
+		if !a.fuzzy && s.strength(a.e) >= own {
+			n++
+		}
+		return true
+	})
+	return n > 0 && far
+}
+
+// hintCountry reports whether the report's actors point at a region of
+// country, or at none at all.
+func (s *scope) hintCountry(country string) bool {
+	if len(s.hint) == 0 {
+		return true
+	}
+	for r := range s.hint {
+		if c, ok := s.gc.capitalByKey[r]; ok && c.Country == country {
+			return true
+		}
+	}
+	return false
+}
+
+// strength is how well the report supports a place regardless of the
+// other places: its rank plus the weight of its region and country.
+func (s *scope) strength(e gazetteer.Entry) float64 {
+	k := gazetteer.Key(e.Admin1)
+	sc := float64(e.Rank) + 30*math.Min(s.region[k]+s.hint[k], 3)
+	if s.country[e.Country] > 0 {
+		sc += 30
+	}
+	return sc
+}
+
 // supported reports whether a fuzzy match lies in a region or cercle the
 // report names, or within 150 km of another place it names exactly.
 func (s *scope) supported(m *mention) bool {
 	e := m.chosen
-	// One letter off, in a country the report names (or names none).
-	if s.gc.gaz.FuzzyDistance(m.text, e) <= 1 && (len(s.country) == 0 || s.country[e.Country] > 0) {
+	// One letter off, in a country the report names (or, when it names
+	// none, in the country its actors point at).
+	if s.gc.gaz.FuzzyDistance(m.text, e) <= 1 && (s.country[e.Country] > 0 || len(s.country) == 0 && s.hintCountry(e.Country)) {
 		return true
 	}
-	if len(m.local) > 0 || s.region[gazetteer.Key(e.Admin1)] > 0 || s.cercle[gazetteer.Key(e.Admin2)] > 0 {
+	if len(m.local) > 0 || s.region[gazetteer.Key(e.Admin1)]+s.hint[gazetteer.Key(e.Admin1)] > 0 || s.cercle[gazetteer.Key(e.Admin2)] > 0 {
 		return true
 	}
 	found := false
@@ -658,7 +802,7 @@ func (s *scope) score(m *mention, e gazetteer.Entry, near bool) float64 {
 	if m.local[kc] {
 		sc += 60
 	}
-	sc += 15 * math.Min(s.region[k1], 3)
+	sc += 15 * math.Min(s.region[k1]+s.hint[k1], 3)
 	sc += 10 * math.Min(s.cercle[k2], 3)
 	if w := s.country[e.Country]; w > 0 {
 		sc += 20 + 5*math.Min(w, 4)

@@ -46,6 +46,7 @@ type sourceRecord struct {
 	Outlet    string `json:"outlet"`
 	Published string `json:"published"`
 	Excerpt   string `json:"excerpt"`
+	CopyOf    string `json:"copy_of,omitempty"` // the doc this source reprints: one more URL, not one more source
 }
 
 // Record returns e as the evaluation contract's flat record: ACLED's field
@@ -60,7 +61,7 @@ func Record(e event.Event) map[string]any {
 	}
 	src := make([]sourceRecord, 0, len(e.Sources))
 	for _, s := range e.Sources {
-		src = append(src, sourceRecord{Doc: s.Doc, URL: s.URL, Outlet: s.Outlet, Published: s.Published, Excerpt: s.Excerpt})
+		src = append(src, sourceRecord{Doc: s.Doc, URL: s.URL, Outlet: s.Outlet, Published: s.Published, Excerpt: s.Excerpt, CopyOf: s.CopyOf})
 	}
 	r := map[string]any{
 		"event_id":        e.ID,

@@ -160,4 +160,9 @@ func (m *memStore) Report(ctx context.Context, doc string) (event.Report, error)
 	return event.Report{}, store.ErrNotFound
 }
 
+// Unmerge keeps no merge records: every event is as it was saved.
+func (m *memStore) Unmerge(ctx context.Context, id, doc string) (string, error) {
+	return "", store.ErrNotFound
+}
+
 func (m *memStore) Close() error { return nil }

@@ -38,5 +38,8 @@ func (s *Server) routes() *http.ServeMux {
 		h := rt.handler
 		mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) { h(s, w, r) })
 	}
+	for pattern, h := range s.opts.Extra {
+		mux.Handle(pattern, h)
+	}
 	return mux
 }

@@ -31,6 +31,10 @@ type Options struct {
 	// DocFromContext(ctx). Nil answers 501. The server counts successes and
 	// failures in its metrics, so Submit should not.
 	Submit func(ctx context.Context, text, url string) (store.IngestResult, error)
+	// Extra mounts handlers that live in other packages (the analysis
+	// package's alerts, situations and briefs) by ServeMux pattern, so the
+	// server does not depend on them.
+	Extra map[string]http.Handler
 }
 
 // Server serves the API and dashboard over one store.

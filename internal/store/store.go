@@ -15,6 +15,25 @@ import (
 // ErrNotFound is returned when an event or report does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrNotLatest is returned by Unmerge when a later merge into the same
+// event must be undone first.
+var ErrNotLatest = errors.New("a later merge into this event must be undone first")
+
+// Syndicator is implemented by Mergers that recognise syndicated copies:
+// the same wire story reprinted by several sites. A store whose Merger is
+// also a Syndicator keeps each report's signature, and stores a report
+// whose signature matches an earlier, independent report's as a copy of
+// it: the copy adds its URL to the original's events as a source marked
+// with event.Source.CopyOf, and no events of its own. A newer version of a
+// stored report (same doc or URL) is never taken for a copy.
+type Syndicator interface {
+	// Signature summarises a cleaned report's text; nil when the text is
+	// too short to judge.
+	Signature(r *event.Report) []byte
+	// SameStory tells whether two signatures are of one story.
+	SameStory(a, b []byte) bool
+}
+
 // Merger decides, inside the store's transaction, whether an incoming event
 // is the same incident as one already stored. Candidates are the stored
 // events of the same kind whose dates lie within Window of the incoming
@@ -33,10 +52,11 @@ type Merger interface {
 // IngestResult says what SaveReport did with one report.
 type IngestResult struct {
 	ReportID  int64
-	Duplicate bool // a report with the same content hash was already stored: nothing changed
-	Updated   bool // a report with the same doc or URL existed with other content: its events were replaced
-	Added     int  // new events
-	Merged    int  // events merged into stored ones
+	Duplicate bool   // a report with the same content hash was already stored: nothing changed
+	Updated   bool   // a report with the same doc or URL existed with other content: its events were replaced
+	Added     int    // new events
+	Merged    int    // events merged into stored ones
+	CopyOf    string // the doc of the stored report this one is a syndicated copy of ("" when independent)
 }
 
 // Filter selects events. Zero fields do not filter.
@@ -59,7 +79,7 @@ type Filter struct {
 type Revision struct {
 	At      time.Time         `json:"at"`
 	Doc     string            `json:"doc"`    // the report that caused it
-	Action  string            `json:"action"` // created, merged, updated, unmerged
+	Action  string            `json:"action"` // created, merged, updated, unmerged, syndicated
 	Changes map[string]string `json:"changes,omitempty"`
 }
 
@@ -104,6 +124,67 @@ type Store interface {
 	Reports(ctx context.Context, limit int) ([]ReportInfo, error)
 	// Report returns one stored report with its cleaned text.
 	Report(ctx context.Context, doc string) (event.Report, error)
+	// Unmerge undoes the merge of report doc into event id: the event
+	// takes back the fields it had before that merge and loses doc's
+	// source and evidence (and those of doc's syndicated copies), and
+	// doc's incoming event is stored again as an event of its own, whose
+	// ID is returned. Both events record an "unmerged" revision. It
+	// returns ErrNotFound when doc was not merged into id, and
+	// ErrNotLatest when a later merge into id must be undone first.
+	Unmerge(ctx context.Context, id, doc string) (string, error)
 	// Close releases the store.
 	Close() error
+}
+
+// Migrator is a store whose schema evolves by ordered steps. Open applies
+// missing steps already; `sahelwatch migrate` calls Migrate explicitly so a
+// deployment can upgrade the schema before starting its workers.
+type Migrator interface {
+	// Migrate applies the missing schema steps; it is safe to run twice
+	// and from several processes at once.
+	Migrate(ctx context.Context) error
+	// Version is the schema version stored in the database.
+	Version(ctx context.Context) (int, error)
+}
+
+// Job is one report waiting in a Queue.
+type Job struct {
+	ID       int64
+	Report   event.Report // as received: Raw set, not yet cleaned
+	Attempts int          // times it has been claimed, this claim included
+}
+
+// QueueStats counts a queue's jobs by state.
+type QueueStats struct {
+	Waiting, Running, Done, Failed int
+}
+
+// Queue is a shared list of reports waiting to be ingested, which workers
+// on any number of machines take from. A claimed job belongs to its worker
+// until it is finished or its lease runs out (the worker died); then
+// another worker may claim it again, which is safe because SaveReport is
+// idempotent by content hash. Jobs are claimed in the order they were
+// queued.
+type Queue interface {
+	// Enqueue adds reports to the queue, skipping any whose content hash
+	// (Report.Hash, or the SHA-256 of Raw when empty) is already queued,
+	// and returns how many it added.
+	Enqueue(ctx context.Context, reports []event.Report) (int, error)
+	// Claim takes up to n waiting jobs (or jobs whose lease has run out)
+	// for worker, leased for lease. It returns no jobs when none wait.
+	Claim(ctx context.Context, worker string, n int, lease time.Duration) ([]Job, error)
+	// Done marks a job claimed by worker finished.
+	Done(ctx context.Context, id int64, worker string) error
+	// Fail records why a job claimed by worker failed. With retry, the job
+	// waits again unless it has been claimed too often; otherwise it stays
+	// failed.
+	Fail(ctx context.Context, id int64, worker, reason string, retry bool) error
+	// Settled reports whether every job queued before id has finished
+	// (done or failed). Workers that save reports only once it holds store
+	// them in queue order, which makes merges (whose outcome can depend on
+	// order) the same as one worker's, while cleaning and extraction still
+	// run in parallel.
+	Settled(ctx context.Context, id int64) (bool, error)
+	// Stats counts the jobs by state.
+	Stats(ctx context.Context) (QueueStats, error)
 }

@@ -105,7 +105,7 @@ func loadChildren(ctx context.Context, q queryer, evs []event.Event) error {
 	if err != nil {
 		return err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT event_id, doc, url, outlet, published, excerpt, fatalities
+	rows, err := q.QueryContext(ctx, `SELECT event_id, doc, url, outlet, published, excerpt, fatalities, copy_of
 		FROM event_sources WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY id`, string(idsJSON))
 	if err != nil {
 		return fmt.Errorf("sources: %w", err)
@@ -114,7 +114,7 @@ func loadChildren(ctx context.Context, q queryer, evs []event.Event) error {
 	for rows.Next() {
 		var id string
 		var s event.Source
-		if err := rows.Scan(&id, &s.Doc, &s.URL, &s.Outlet, &s.Published, &s.Excerpt, &s.Fatalities); err != nil {
+		if err := rows.Scan(&id, &s.Doc, &s.URL, &s.Outlet, &s.Published, &s.Excerpt, &s.Fatalities, &s.CopyOf); err != nil {
 			return fmt.Errorf("sources: %w", err)
 		}
 		if e := byID[id]; e != nil {

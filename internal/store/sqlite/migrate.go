@@ -152,6 +152,35 @@ var migrations = []migration{
 		// notes or evidence change.
 		`CREATE VIRTUAL TABLE events_fts USING fts5(body, tokenize = "unicode61 remove_diacritics 2")`,
 	),
+	// 2: syndicated copies. signature is the Merger's summary of a
+	// report's text (NULL when none); copy_of names the stored report a
+	// copy reprints (0 for an independent report). A copy's source rows
+	// carry the original's doc in copy_of.
+	execAll(
+		`ALTER TABLE reports ADD COLUMN signature BLOB`,
+		`ALTER TABLE reports ADD COLUMN copy_of INTEGER NOT NULL DEFAULT 0`,
+		`CREATE INDEX reports_copy_of ON reports(copy_of) WHERE copy_of <> 0`,
+		`ALTER TABLE event_sources ADD COLUMN copy_of TEXT NOT NULL DEFAULT ''`,
+	),
+	// 3: indexes for the API's list and count. Each leads with a column a
+	// filter pins (or the date), continues with the list's order, and
+	// carries the other small filter columns, so a filtered page is found
+	// on index entries alone, in order or sorted as entries, and only its
+	// own rows are read whole (p99 at 100,000 events: docs/BENCHMARKS.md).
+	// They replace the single-column indexes of step 1.
+	execAll(
+		`CREATE INDEX events_date_f ON events(event_date, id, kind, fatalities, latitude, longitude, event_type, country, admin1)`,
+		`CREATE INDEX events_type_date ON events(event_type, event_date, id, kind, fatalities, latitude, longitude)`,
+		`CREATE INDEX events_country_date ON events(country, event_date, id, kind, fatalities, latitude, longitude)`,
+		`CREATE INDEX events_admin1_date ON events(admin1, event_date, id, kind, fatalities, latitude, longitude)`,
+		`CREATE INDEX events_geo_date ON events(latitude, longitude, event_date, id, kind, fatalities)`,
+		`CREATE INDEX events_fatalities_date ON events(fatalities, id, event_date, kind)`,
+		`DROP INDEX events_date`,
+		`DROP INDEX events_type`,
+		`DROP INDEX events_admin1`,
+		`DROP INDEX events_latlon`,
+		`DROP INDEX events_fatalities`,
+	),
 }
 
 // SchemaVersion is the schema version this build writes: the number of

@@ -51,10 +51,14 @@ func (s *Store) SaveReport(ctx context.Context, r *event.Report, events []event.
 		sum := sha256.Sum256(b)
 		hash = hex.EncodeToString(sum[:])
 	}
+	var sig []byte
+	if syn, ok := m.(store.Syndicator); ok {
+		sig = syn.Signature(r)
+	}
 	var res store.IngestResult
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		res = store.IngestResult{}
-		sv := saver{ctx: ctx, tx: tx, r: r, hash: hash, now: formatTime(s.now())}
+		sv := saver{ctx: ctx, tx: tx, r: r, hash: hash, now: formatTime(s.now()), signature: sig}
 		return sv.save(events, m, &res)
 	})
 	if err != nil {
@@ -72,6 +76,9 @@ type saver struct {
 	now      string
 	reportID int64
 	stmts    map[string]*sql.Stmt
+
+	signature []byte // the Syndicator's signature of r, nil without one
+	copyOf    int64  // the stored report r reprints, 0 when independent
 }
 
 // exec runs q, preparing it once per transaction: a report with many
@@ -114,8 +121,16 @@ func (sv *saver) save(events []event.Event, m store.Merger, res *store.IngestRes
 		}
 		res.Updated = true
 	case errors.Is(err, sql.ErrNoRows):
+		orig, err := sv.findOriginal(m)
+		if err != nil {
+			return fmt.Errorf("syndication: %w", err)
+		}
 		if err := sv.insertReport(); err != nil {
 			return err
+		}
+		if orig.id != 0 {
+			res.ReportID, res.CopyOf = sv.reportID, orig.doc
+			return sv.saveCopy(orig)
 		}
 	default:
 		return err
@@ -133,7 +148,8 @@ func (sv *saver) save(events []event.Event, m store.Merger, res *store.IngestRes
 			res.Added++
 		}
 	}
-	return nil
+	// Copies of an earlier version follow the report to its new events.
+	return sv.attachCopies(sv.reportID, sv.r.Doc)
 }
 
 func (sv *saver) reportValues() []any {
@@ -144,8 +160,8 @@ func (sv *saver) reportValues() []any {
 
 func (sv *saver) insertReport() error {
 	res, err := sv.exec(`INSERT INTO reports
-		(doc, url, outlet, title, author, lang, format, published, date_source, hash, text, ingested_at, status, error)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', '')`, sv.reportValues()...)
+		(doc, url, outlet, title, author, lang, format, published, date_source, hash, text, ingested_at, status, error, signature, copy_of)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', '', ?, ?)`, append(sv.reportValues(), sv.signature, sv.copyOf)...)
 	if err != nil {
 		return fmt.Errorf("insert report: %w", err)
 	}
@@ -176,10 +192,15 @@ func (sv *saver) replaceReport(id int64, oldDoc string) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if _, err := sv.exec(`DELETE FROM event_sources WHERE report_id = ?`, id); err != nil {
+	if _, err := sv.exec(`DELETE FROM event_sources WHERE report_id = ? OR report_id IN (SELECT id FROM reports WHERE copy_of = ?)`, id, id); err != nil {
 		return err
 	}
 	if _, err := sv.exec(`DELETE FROM evidence WHERE report_id = ?`, id); err != nil {
+		return err
+	}
+	// The old version's merges are over: its source is gone, and the new
+	// version's merges (recorded below) are what Unmerge can undo.
+	if _, err := sv.exec(`DELETE FROM merges WHERE report_id = ?`, id); err != nil {
 		return err
 	}
 	for _, eid := range affected {
@@ -213,8 +234,8 @@ func (sv *saver) replaceReport(id int64, oldDoc string) error {
 		}
 	}
 	_, err = sv.exec(`UPDATE reports SET doc = ?, url = ?, outlet = ?, title = ?, author = ?, lang = ?, format = ?,
-		published = ?, date_source = ?, hash = ?, text = ?, ingested_at = ?, status = 'ok', error = ''
-		WHERE id = ?`, append(sv.reportValues(), id)...)
+		published = ?, date_source = ?, hash = ?, text = ?, ingested_at = ?, status = 'ok', error = '',
+		signature = ? WHERE id = ?`, append(sv.reportValues(), sv.signature, id)...)
 	if err != nil {
 		return fmt.Errorf("update report: %w", err)
 	}

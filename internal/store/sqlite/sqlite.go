@@ -70,7 +70,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	// The read pool opens once the schema exists.
-	r, err := sql.Open("sqlite", path+"?"+common+"&_query_only=1")
+	// Readers map the file (shared page cache of the OS, no read syscall
+	// per page) and keep a larger private cache: at 100,000 events, page
+	// reads were a third of an API request's time.
+	r, err := sql.Open("sqlite", path+"?"+common+"&_query_only=1&_pragma=mmap_size(1073741824)&_pragma=cache_size(-16000)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
@@ -80,6 +83,17 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxIdleConns(n)
 	s.r = r
 	return s, nil
+}
+
+// Optimize refreshes the query planner's statistics on every table whose
+// statistics are missing or stale (PRAGMA optimize, with SQLite's analysis
+// limit). Close does it too; a process that loads many events and then
+// serves queries should call it in between, or the planner guesses.
+func (s *Store) Optimize(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `PRAGMA optimize=0x10012`); err != nil {
+		return fmt.Errorf("sqlite: optimize: %w", err)
+	}
+	return nil
 }
 
 // Path returns the database file's path as given to Open.

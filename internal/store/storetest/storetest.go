@@ -49,6 +49,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ReportsNewestFirst", testReportsNewestFirst},
 		{"ConcurrentSaves", testConcurrentSaves},
 		{"CanceledContext", testCanceledContext},
+		{"Unmerge", testUnmerge},
+		{"UnmergeErrors", testUnmergeErrors},
+		{"SyndicatedCopy", testSyndicatedCopy},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

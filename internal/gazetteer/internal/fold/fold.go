@@ -22,6 +22,14 @@ var special = map[rune]string{
 // accents are dropped and every run of non-letters (hyphens, apostrophes,
 // dots, spaces) becomes one space.
 func Words(s string) string {
+	if ascii(s) {
+		return asciiWords(s)
+	}
+	return nfdWords(s)
+}
+
+// nfdWords is Words for any text, through Unicode decomposition.
+func nfdWords(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, " ")
 	}
@@ -38,6 +46,40 @@ func Words(s string) string {
 			space = false
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(r)
+			space = false
+		default:
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiWords is Words for ASCII text, without the Unicode normalisation
+// that dominates loading the gazetteer (most GeoNames names are ASCII).
+func asciiWords(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			b.WriteByte(c + 'a' - 'A')
+			space = false
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			b.WriteByte(c)
 			space = false
 		default:
 			if !space {
@@ -81,6 +123,32 @@ func Skeleton(key string) string {
 	}
 	return b.String()
 }
+
+// Oral reduces a key to how it sounds across the French, English and local
+// transcriptions of one name: "ou" and "w", "dj" and "j", "y" and "i",
+// "c", "k" and "q", "ch", "sh" and "tch", doubled letters. Near-miss
+// spellings are compared on this form ("Ouolon" and "Wolon" are one).
+func Oral(key string) string {
+	k := oralReplacer.Replace(key)
+	var b strings.Builder
+	var last byte
+	for i := 0; i < len(k); i++ {
+		if k[i] == last {
+			continue
+		}
+		b.WriteByte(k[i])
+		last = k[i]
+	}
+	return b.String()
+}
+
+var oralReplacer = strings.NewReplacer("tch", "c", "ch", "c", "sh", "c", "dj", "j", "dy", "j", "ou", "w", "kh", "k", "gh", "g", "ph", "f", "qu", "k", "q", "k", "ck", "k", "k", "c", "y", "i")
+
+// Nasal is Skeleton without the nasals, which local names gain and lose
+// before consonants ("Tindibawen" and "Tidimbawen", "Mbana" and "Bana").
+func Nasal(skeleton string) string { return nasalReplacer.Replace(skeleton) }
+
+var nasalReplacer = strings.NewReplacer("n", "", "m", "")
 
 // Distance is the Levenshtein distance between two ASCII keys.
 func Distance(a, b string) int {

@@ -45,5 +45,32 @@ func FuzzKey(f *testing.F) {
 			t.Fatalf("Key not idempotent on %q: %q", s, k)
 		}
 		Skeleton(k)
+		Nasal(Skeleton(Oral(k)))
+		if ascii(s) {
+			if slow := slowWords(s); Words(s) != slow {
+				t.Fatalf("ASCII fast path %q differs from %q on %q", Words(s), slow, s)
+			}
+		}
 	})
+}
+
+// slowWords is Words without the ASCII fast path.
+func slowWords(s string) string { return nfdWords(s) }
+
+func TestOralAndNasal(t *testing.T) {
+	for _, tt := range []struct{ a, b string }{
+		{"Ouolon", "Wolon"}, {"Djibo", "Jibo"}, {"Tancoulle", "Tankoulé"}, {"Kayes", "Kaies"},
+	} {
+		if a, b := Oral(Key(tt.a)), Oral(Key(tt.b)); a != b {
+			t.Errorf("Oral(%q) = %q, Oral(%q) = %q, want equal", tt.a, a, tt.b, b)
+		}
+	}
+	if a, b := Nasal(Oral(Key("Tindibawen"))), Nasal(Oral(Key("Tidimbawen"))); a != b {
+		t.Errorf("nasal forms differ: %q %q", a, b)
+	}
+	for _, s := range []string{"Ti-n-Zaouatene", "  Gao--Ansongo ", "N'Tillit", "A1 b2"} {
+		if Words(s) != slowWords(s) {
+			t.Errorf("Words(%q) = %q, slow path %q", s, Words(s), slowWords(s))
+		}
+	}
 }

@@ -87,7 +87,10 @@ func run(src, out, roadsOut string) error {
 		}
 		for _, r := range rows {
 			fcl, fc := r[6], r[7]
-			if fcl != "P" && !keep[fc] {
+			// Wadis, water holes, hills, dunes and marshes are kept too:
+			// ACLED codes many northern incidents at such features, which
+			// are often the only named point in a nomadic area.
+			if fcl != "P" && fcl != "H" && fcl != "T" && !keep[fc] {
 				continue
 			}
 			lat, _ := strconv.ParseFloat(r[4], 64)

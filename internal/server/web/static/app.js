@@ -487,8 +487,11 @@
       getJSON(API + "reports/" + encodeURIComponent(doc)).then(function (rep) {
         if (rep.title) sec.appendChild(el("p", { "class": "report-title" }, rep.title));
         sec.appendChild(highlighted(rep.text || "", byDoc[doc]));
+        // Scroll the report's own box to the first passage; scrollIntoView
+        // would also scroll the panel and hide the event's fields.
         var first = sec.querySelector(".highlight");
-        if (first && first.scrollIntoView) first.scrollIntoView({ block: "nearest" });
+        var box = first && first.parentNode;
+        if (box) box.scrollTop = Math.max(0, first.offsetTop - box.offsetTop - 24);
       }).catch(function () {
         sec.appendChild(el("p", { "class": "hint" }, t("report_unavailable")));
         byDoc[doc].forEach(function (ev) {

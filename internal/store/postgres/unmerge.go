@@ -1,0 +1,112 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sahelwatch/sahelwatch/internal/event"
+	"github.com/sahelwatch/sahelwatch/internal/store"
+)
+
+// Unmerge undoes the merge of report doc into event id; see store.Store
+// and the SQLite store, whose semantics it follows: the event takes back
+// its fields from the merge record, the incoming event becomes an event of
+// its own with doc's sources (and its copies') and evidence.
+func (s *Store) Unmerge(ctx context.Context, id, doc string) (string, error) {
+	var newID string
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var mergeID, reportID int64
+		var before, incoming, hash string
+		err := tx.QueryRow(ctx, `SELECT m.id, m.report_id, m.before::text, m.incoming::text, r.hash
+			FROM merges m JOIN reports r ON r.id = m.report_id
+			WHERE m.event_id = $1 AND m.doc = $2 ORDER BY m.id DESC LIMIT 1`, text(id), text(doc)).
+			Scan(&mergeID, &reportID, &before, &incoming, &hash)
+		if isNoRows(err) {
+			return fmt.Errorf("no merge of %q into %q: %w", doc, id, store.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		old, err := unsnapshot(before)
+		if err != nil {
+			return fmt.Errorf("merge record: before: %w", err)
+		}
+		in, err := unsnapshot(incoming)
+		if err != nil {
+			return fmt.Errorf("merge record: incoming: %w", err)
+		}
+		// The event's buckets: no saver merges into it while it changes.
+		keys := bucketKeys(bucketKeys(nil, old, 0), in, 0)
+		if err := lockAll(ctx, tx, keys, nil); err != nil {
+			return err
+		}
+		var later int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM merges WHERE event_id = $1 AND id > $2`, text(id), mergeID).Scan(&later); err != nil {
+			return err
+		}
+		if later > 0 {
+			return fmt.Errorf("%d later merge(s) into %q: %w", later, id, store.ErrNotLatest)
+		}
+		sv := saver{ctx: ctx, tx: tx, r: &event.Report{Doc: doc}, hash: hash + "/unmerge/" + id, now: s.now()}
+		old.ID = id
+		args := append(append(eventValues(&old), sv.now), text(id))
+		if err := sv.exec(`UPDATE events SET (`+eventWriteCols+`, updated_at) = (`+placeholders(1, len(args)-1)+`)
+			WHERE id = $`+fmt.Sprint(len(args)), args...); err != nil {
+			return fmt.Errorf("restore: %w", err)
+		}
+		if newID, err = sv.freeID("", 0); err != nil {
+			return err
+		}
+		in.ID, in.Doc = newID, doc
+		if in.Fatalities > 0 && in.FatalitiesHigh == 0 {
+			in.FatalitiesLow, in.FatalitiesHigh = in.Fatalities, in.Fatalities
+		}
+		ins := append(append([]any{newID}, eventValues(&in)...), sv.now, sv.now)
+		if err := sv.exec(`INSERT INTO events (id, `+eventWriteCols+`, created_at, updated_at)
+			VALUES (`+placeholders(1, len(ins))+`)`, ins...); err != nil {
+			return fmt.Errorf("insert: %w", err)
+		}
+		if err := sv.exec(`UPDATE event_sources SET event_id = $1 WHERE event_id = $2
+			AND (report_id = $3 OR report_id IN (SELECT id FROM reports WHERE copy_of = $3))`, newID, text(id), reportID); err != nil {
+			return fmt.Errorf("sources: %w", err)
+		}
+		if err := sv.exec(`UPDATE evidence SET event_id = $1 WHERE event_id = $2 AND report_id = $3`, newID, text(id), reportID); err != nil {
+			return fmt.Errorf("evidence: %w", err)
+		}
+		if err := sv.exec(`DELETE FROM merges WHERE id = $1`, mergeID); err != nil {
+			return err
+		}
+		for _, e := range []string{id, newID} {
+			if err := sv.reindex(e); err != nil {
+				return err
+			}
+		}
+		if err := sv.revision(id, "unmerged", map[string]string{"split_off": newID}); err != nil {
+			return err
+		}
+		return sv.revision(newID, "unmerged", map[string]string{"from": id})
+	})
+	if err != nil {
+		return "", fmt.Errorf("postgres: unmerge %q from %q: %w", doc, id, err)
+	}
+	return newID, nil
+}
+
+// unsnapshot reads an event back from its merge-record JSON.
+func unsnapshot(s string) (event.Event, error) {
+	var snap eventSnapshot
+	if err := json.Unmarshal([]byte(s), &snap); err != nil {
+		return event.Event{}, err
+	}
+	e := snap.Event
+	e.Actor1, e.Actor2, e.Place = snap.Actor1, snap.Actor2, snap.Place
+	if snap.Date != "" {
+		if d, err := parseDay(snap.Date); err == nil {
+			e.Date = d
+		}
+	}
+	return e, nil
+}
