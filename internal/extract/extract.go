@@ -300,7 +300,10 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 		}
 		date, dprec, ownDate, dateOK := pickDate(d, i, d.orig(s.words[trig.from].start))
 		places, ownPlace := pickPlaces(d, s, trig)
-		if ownPlace && lead >= 0 && anaphoric(s, trig) && (!ownDate || sameDay(date, out[lead].ev.Date)) {
+		if ownPlace && lead >= 0 && anaphoric(s, trig) && (!ownDate || sameDay(date, out[lead].ev.Date)) &&
+			out[lead].ev.Place.Precision == event.PlacePrecision {
+			// (when the story so far is placed only vaguely, the place the
+			// sentence names refines it instead, and foldVague joins them)
 			// "the attack", "l'attaque": the sentence returns to the story's
 			// incident; a place it names is context ("arrived in Kaya")
 			ownPlace = false
