@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/sahelwatch/sahelwatch/internal/analysis"
 	"github.com/sahelwatch/sahelwatch/internal/event"
 	"github.com/sahelwatch/sahelwatch/internal/server"
 	"github.com/sahelwatch/sahelwatch/internal/server/browsertest"
@@ -26,8 +28,10 @@ import (
 // the pipeline into a fresh SQLite store, served on loopback) and drives
 // the dashboard in headless Chromium: one marker per event the API counts,
 // a filter, an event opened with its evidence highlighted, a report whose
-// text carries markup shown as text, and screenshots at desktop and phone
-// widths. Skipped without Chromium, except in CI (CI=true), where it fails.
+// text carries markup shown as text, the watched corridors with a cut
+// route coloured, the alerts list opening an alert's event, a town
+// situation opened from the keyboard, and screenshots at desktop and
+// phone widths. Skipped without Chromium, except in CI (CI=true), where it fails.
 func TestDemoInBrowser(t *testing.T) {
 	bctx := browsertest.Start(t, 1280, 900)
 	ctx := context.Background()
@@ -66,7 +70,30 @@ func TestDemoInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ts := httptest.NewServer(server.New(st, server.Options{}).Handler()) // 127.0.0.1:0
+	// Situations of our own: a route cut by name, and a town whose name
+	// carries markup, for the map's corridor layer and town markers.
+	for _, r := range []struct {
+		doc, id, notes string
+		place          event.Place
+	}{
+		{"rn16-cut.txt", "SIT-RN16", "Hauliers say no traffic has moved on the RN16 between Sévaré and Gao since lorries were burned near Hombori.",
+			event.Place{Name: "Hombori", Country: "Mali", Admin1: "Mopti", Lat: 15.279, Lon: -1.700, Precision: 1}},
+		{"hostile-town.txt", "SIT-HOSTILE", "Residents say armed men have kept the town under blockade for weeks.",
+			event.Place{Name: `<img src=x onerror="window.__xss=6">Boni`, Country: "Mali", Admin1: "Mopti", Lat: 15.06, Lon: -1.83, Precision: 1}},
+	} {
+		if _, err := st.SaveReport(ctx, &event.Report{Doc: r.doc, Text: r.notes}, []event.Event{{ID: r.id,
+			Date: time.Date(2025, 10, 27, 0, 0, 0, 0, time.UTC), EventType: "Strategic developments", Kind: event.Situation,
+			Place: r.place, Notes: r.notes}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// The analysis endpoints, mounted as serve and demo mount them.
+	ts := httptest.NewServer(server.New(st, server.Options{Extra: map[string]http.Handler{
+		"GET /api/v1/alerts":     analysis.AlertsHandler(st, nil),
+		"GET /api/v1/situations": analysis.SituationsHandler(st, nil),
+		"GET /briefs/{week}":     analysis.BriefHandler(st, nil),
+	}}).Handler()) // 127.0.0.1:0
 	defer ts.Close()
 	apiCount := func(q url.Values) int {
 		t.Helper()
@@ -134,6 +161,56 @@ func TestDemoInBrowser(t *testing.T) {
 	waitJS(markers + ` === ` + strconv.Itoa(all))
 	waitJS(`document.querySelector("#count").textContent === "` + strconv.Itoa(all) + `"`)
 
+	// The corridor layer: every watched corridor drawn, the cut RN16 in a
+	// status colour, the town situation as a marker.
+	var sits struct {
+		Corridors []struct {
+			ID string `json:"id"`
+		} `json:"corridors"`
+	}
+	getJSON(t, ts.URL+"/api/v1/situations", &sits)
+	if len(sits.Corridors) == 0 {
+		t.Fatal("/api/v1/situations lists no corridors")
+	}
+	waitJS(`document.querySelectorAll("#map path.corridor[data-corridor-id]").length === ` + strconv.Itoa(len(sits.Corridors)))
+	waitJS(`(function(){var p=document.querySelector('#map path.corridor[data-corridor-id="rn16"]');return !!p && p.getAttribute("data-status") !== "none"})()`)
+	waitJS(`!!document.querySelector('#map .sit-icon[data-situation-id$="boni"]') && !!document.querySelector('#situations-list li[data-situation-id="route:rn16"]')`)
+
+	// The situations list is the keyboard's way to a corridor's popup.
+	run("open the RN16 situation", chromedp.Click(`#situations-list li[data-situation-id="route:rn16"] button`))
+	waitJS(`(function(){var p=document.querySelector(".leaflet-popup-content .sit-popup");return !!p && p.textContent.indexOf("RN16") >= 0 && !!p.querySelector('button[data-event-id="SIT-RN16"]')})()`)
+	browsertest.Screenshot(t, tctx, "dashboard-situations.png")
+
+	// The alerts list, newest first; an alert opens its first event.
+	var alerts struct {
+		Alerts []analysis.Alert `json:"alerts"`
+	}
+	getJSON(t, ts.URL+"/api/v1/alerts", &alerts)
+	if len(alerts.Alerts) == 0 {
+		t.Fatal("the demo raises no alert")
+	}
+	waitJS(`document.querySelectorAll("#alerts-list li[data-alert-key]").length === ` + strconv.Itoa(min(len(alerts.Alerts), 100)))
+	var key string
+	eval(`document.querySelector("#alerts-list li[data-alert-key]").getAttribute("data-alert-key")`, &key)
+	var first analysis.Alert
+	for _, al := range alerts.Alerts {
+		if al.Key == key {
+			first = al
+		}
+	}
+	if len(first.EventIDs) == 0 {
+		t.Fatalf("alert %q in the list: not in the API, or without events", key)
+	}
+	run("open the first alert", chromedp.Click("#alerts-list li[data-alert-key] button"))
+	waitJS(`document.querySelector("#panel-id").textContent === "` + first.EventIDs[0] + `"`)
+	var brief string
+	eval(`document.querySelector("#brief-link").getAttribute("href")`, &brief)
+	if !regexp.MustCompile(`^briefs/\d{4}-W\d{2}$`).MatchString(brief) {
+		t.Errorf("brief link %q, want briefs/YYYY-Www", brief)
+	}
+	browsertest.Screenshot(t, tctx, "dashboard-alert.png")
+	run("close the panel", chromedp.Click("#panel-close"))
+
 	// A filter: only battles, on the map and in the table.
 	battles := apiCount(url.Values{"type": {"Battles"}})
 	if battles == 0 || battles == all {
@@ -188,9 +265,17 @@ func TestDemoInBrowser(t *testing.T) {
 	run("open the hostile event", chromedp.Navigate("about:blank"), chromedp.Navigate(ts.URL+"/#event=HOSTILE-1"),
 		chromedp.WaitVisible("#events-table tbody tr"))
 	waitJS(`document.querySelector("#panel-id").textContent === "HOSTILE-1" && !!document.querySelector("#evidence .highlight")`)
+	// The hostile town's marker, opened from the keyboard: its name is text.
+	run("open the town situation", chromedp.Focus(`#map .sit-icon[data-situation-id$="boni"]`), chromedp.KeyEvent("\r"))
+	waitJS(`!!document.querySelector(".leaflet-popup-content .sit-popup")`)
+	var popup string
+	eval(`document.querySelector(".leaflet-popup-content").textContent`, &popup)
+	if !strings.Contains(popup, `<img src=x onerror="window.__xss=6">Boni`) {
+		t.Errorf("the town's name is not shown as text in its popup: %q", popup)
+	}
 	var injected bool
 	eval(`window.__xss !== undefined ||
-		document.querySelectorAll("body script:not([src]), #event-panel img, #events-table img, #event-panel b, .leaflet-tooltip img").length > 0`, &injected)
+		document.querySelectorAll("body script:not([src]), #event-panel img, #events-table img, #event-panel b, .leaflet-tooltip img, .leaflet-popup img, .side img, .leaflet-marker-icon img").length > 0`, &injected)
 	if injected {
 		t.Error("markup from a report became elements or ran")
 	}
@@ -204,7 +289,11 @@ func TestDemoInBrowser(t *testing.T) {
 		t.Errorf("report text shown as %q, want it verbatim", text)
 	}
 
-	// A phone's width: the layout stacks and still shows the panel.
+	// In French, the alert and situation labels follow.
+	run("French", chromedp.Click("#lang-toggle"))
+	waitJS(`document.querySelector("#alerts-h").textContent.indexOf("Alertes") === 0 && document.querySelector("#situations-list").textContent.indexOf("Axe") >= 0`)
+
+	// A phone's width, in French: the layout stacks and still shows the panel.
 	run("narrow", chromedp.EmulateViewport(390, 844))
 	waitJS(`document.querySelector("#map").getBoundingClientRect().width <= 390`)
 	var overflow int

@@ -155,33 +155,40 @@ func TestHostileInvalidUTF8(t *testing.T) {
 	b.ingestHostile(t, "garbled", nil, p)
 }
 
-// A 100 MB text is refused as too large without being read whole.
+// A 100 MB text is refused as too large without being read whole: what
+// the refusal allocates does not grow with the file past the size cap.
 func TestHostileHugeText(t *testing.T) {
 	if testing.Short() {
-		t.Skip("writes 100 MB")
+		t.Skip("writes 130 MB")
 	}
 	b := newBaseline(t)
-	p := filepath.Join(b.dir, "huge.txt")
-	f, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
-	}
 	line := []byte(strings.Repeat("Gunmen attacked the market in Djibo on Sunday, residents said. ", 16) + "\n")
-	for n := 0; n < 100<<20; n += len(line) {
-		if _, err := f.Write(line); err != nil {
+	writeRepeated := func(name string, size int) string {
+		p := filepath.Join(b.dir, name)
+		f, err := os.Create(p)
+		if err != nil {
 			t.Fatal(err)
 		}
+		for n := 0; n < size; n += len(line) {
+			if _, err := f.Write(line); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	over := writeRepeated("over.txt", 30<<20) // just past the 20 MB cap
+	huge := writeRepeated("huge.txt", 100<<20)
 	var errs string
-	grew := b.extraAlloc(t, func() { errs = b.ingestHostile(t, "huge.txt", nil, p) })
+	small := heapGrowth(func() { b.ingestHostile(t, "over.txt", nil, over) })
+	large := heapGrowth(func() { errs = b.ingestHostile(t, "huge.txt", nil, huge) })
 	if !strings.Contains(errs, "too large") {
 		t.Errorf("the error does not say too large: %s", errs)
 	}
-	if grew > 80<<20 {
-		t.Errorf("ingest allocated %d MB more for a 100 MB file: it was read whole", grew>>20)
+	if large > small+25<<20 {
+		t.Errorf("refusing 100 MB allocated %d MB, refusing 30 MB %d MB: the file was read past the cap", large>>20, small>>20)
 	}
 }
 
@@ -317,35 +324,40 @@ func TestHostileCSVBrokenQuote(t *testing.T) {
 }
 
 // A 50 MB JSON line is skipped with an error naming its line, without
-// being held whole; the line after it is still read.
+// being held whole (what it costs does not grow with the line past the
+// cap); the line after it is still read.
 func TestHostileHugeJSONLine(t *testing.T) {
 	if testing.Short() {
-		t.Skip("writes 50 MB")
+		t.Skip("writes 75 MB")
 	}
 	b := newBaseline(t)
-	p := filepath.Join(b.dir, "big.jsonl")
-	f, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
+	writeLine := func(name string, size int) string {
+		p := filepath.Join(b.dir, name)
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString(`{"doc":"big","published":"2024-06-12","text":"`)
+		chunk := []byte(strings.Repeat("Gunmen attacked the market in Djibo. ", 1000))
+		for n := 0; n < size; n += len(chunk) {
+			f.Write(chunk)
+		}
+		f.WriteString("\"}\n" + `{"doc":"weather","published":"2024-06-12","text":"Rain is expected over Mopti this week."}` + "\n")
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
-	f.WriteString(`{"doc":"big","published":"2024-06-12","text":"`)
-	chunk := []byte(strings.Repeat("Gunmen attacked the market in Djibo. ", 1000))
-	for n := 0; n < 50<<20; n += len(chunk) {
-		f.Write(chunk)
-	}
-	f.WriteString("\"}\n" + `{"doc":"weather","published":"2024-06-12","text":"Rain is expected over Mopti this week."}` + "\n")
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	over := writeLine("over.jsonl", 25<<20)
+	big := writeLine("big.jsonl", 50<<20)
 	var errs string
-	grew := b.extraAlloc(t, func() { errs = b.ingestHostile(t, "big.jsonl:1", nil, p) })
+	small := heapGrowth(func() { b.ingestHostile(t, "over.jsonl:1", nil, over) })
+	large := heapGrowth(func() { errs = b.ingestHostile(t, "big.jsonl:1", nil, big) })
 	if !strings.Contains(errs, "too large") {
 		t.Errorf("the error does not say too large: %s", errs)
 	}
-	// Up to the 20 MB cap the line grows by append, which allocates about
-	// five times what it keeps; reading all 50 MB would pass 250 MB.
-	if grew > 150<<20 {
-		t.Errorf("ingest allocated %d MB more for a 50 MB line: it was held whole", grew>>20)
+	if large > small+20<<20 {
+		t.Errorf("skipping a 50 MB line allocated %d MB, a 25 MB line %d MB: the line was held past the cap", large>>20, small>>20)
 	}
 }
 

@@ -112,19 +112,9 @@ func (p *Pipeline) Process(ctx context.Context, r *event.Report) ([]event.Event,
 // Ingest processes a report into st. A report already stored (same content
 // hash) is not processed again.
 func (p *Pipeline) Ingest(ctx context.Context, st store.Store, r *event.Report) (store.IngestResult, error) {
-	if r.Hash == "" {
-		r.Hash = Hash(r.Raw)
-	}
-	have, err := st.HasReport(ctx, r.Hash)
-	if err != nil {
-		return store.IngestResult{}, fmt.Errorf("%s: %w", r.Doc, err)
-	}
-	if have {
-		return store.IngestResult{Duplicate: true}, nil
-	}
-	evs, err := p.Process(ctx, r)
-	if err != nil {
-		return store.IngestResult{}, err
+	dup, evs, err := p.prepare(ctx, st, r)
+	if err != nil || dup {
+		return store.IngestResult{Duplicate: dup}, err
 	}
 	t0 := time.Now()
 	res, err := st.SaveReport(ctx, r, evs, p.Merger)
@@ -148,21 +138,91 @@ type Progress struct {
 	Err                              error  // its error, if any
 }
 
-// Run ingests items with workers processing in parallel. The store
-// serialises writes; cleaning and extraction run concurrently. It returns
-// the totals; individual failures are reported through progress and counted
-// in Failed, and do not stop the run.
+// Run ingests items with workers cleaning and extracting in parallel and
+// one writer saving in input order. Saving in order makes the result the
+// same whatever the number of workers: which report an event merges into
+// never depends on which worker finished first. It returns the totals;
+// individual failures are reported through progress and counted in
+// Failed, and do not stop the run.
 func (p *Pipeline) Run(ctx context.Context, st store.Store, items <-chan Item, workers int, progress func(Progress)) (Progress, error) {
 	if workers < 1 {
 		workers = 1
 	}
-	var mu sync.Mutex
+	type job struct {
+		seq int
+		it  Item
+	}
+	type done struct {
+		seq  int
+		r    event.Report
+		evs  []event.Event
+		dup  bool
+		err  error
+		read bool // the input could not be read
+	}
+	jobs := make(chan job)
+	results := make(chan done, workers)
+	// at most this many processed reports wait for their turn to be saved
+	window := make(chan struct{}, workers*4)
+	go func() {
+		defer close(jobs)
+		seq := 0
+		for it := range items {
+			select {
+			case window <- struct{}{}:
+			case <-ctx.Done():
+				continue // drain so the producer can finish
+			}
+			jobs <- job{seq, it}
+			seq++
+		}
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				d := done{seq: j.seq, r: j.it.Report}
+				switch {
+				case j.it.Err != nil:
+					d.err, d.read = j.it.Err, true
+				case ctx.Err() != nil:
+					d.err = ctx.Err()
+				default:
+					d.dup, d.evs, d.err = p.prepare(ctx, st, &d.r)
+				}
+				results <- d
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(results) }()
+
 	var tot Progress
-	report := func(doc string, res store.IngestResult, err error) {
-		mu.Lock()
-		defer mu.Unlock()
+	pending := map[int]done{}
+	next := 0
+	commit := func(d done) {
+		var res store.IngestResult
+		err := d.err
+		switch {
+		case err != nil:
+		case d.dup:
+			res.Duplicate = true
+		default:
+			t0 := time.Now()
+			res, err = st.SaveReport(ctx, &d.r, d.evs, p.Merger)
+			p.timing.add(0, 0, time.Since(t0))
+			if err != nil {
+				err = fmt.Errorf("%s: store: %w", d.r.Doc, err)
+			}
+		}
+		if err != nil && !errors.Is(err, context.Canceled) {
+			if ferr := st.RecordFailure(ctx, d.r.Doc, d.r.URL, err.Error()); ferr != nil {
+				p.log.Warn("recording failure", "doc", d.r.Doc, "err", ferr)
+			}
+		}
 		tot.Done++
-		tot.Last, tot.Err = doc, err
+		tot.Last, tot.Err = d.r.Doc, err
 		switch {
 		case err != nil:
 			tot.Failed++
@@ -175,35 +235,37 @@ func (p *Pipeline) Run(ctx context.Context, st store.Store, items <-chan Item, w
 			progress(tot)
 		}
 	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for it := range items {
-				if ctx.Err() != nil {
-					continue // drain so the producer can finish
-				}
-				if it.Err != nil {
-					report(it.Report.Doc, store.IngestResult{}, it.Err)
-					if err := st.RecordFailure(ctx, it.Report.Doc, it.Report.URL, it.Err.Error()); err != nil {
-						p.log.Warn("recording failure", "doc", it.Report.Doc, "err", err)
-					}
-					continue
-				}
-				r := it.Report
-				res, err := p.Ingest(ctx, st, &r)
-				if err != nil && !errors.Is(err, context.Canceled) {
-					if ferr := st.RecordFailure(ctx, r.Doc, r.URL, err.Error()); ferr != nil {
-						p.log.Warn("recording failure", "doc", r.Doc, "err", ferr)
-					}
-				}
-				report(r.Doc, res, err)
+	for d := range results {
+		pending[d.seq] = d
+		for {
+			d, ok := pending[next]
+			if !ok {
+				break
 			}
-		}()
+			delete(pending, next)
+			commit(d)
+			next++
+			<-window
+		}
 	}
-	wg.Wait()
 	return tot, ctx.Err()
+}
+
+// prepare is Ingest's first half: skip a stored report, else clean and
+// extract it.
+func (p *Pipeline) prepare(ctx context.Context, st store.Store, r *event.Report) (dup bool, evs []event.Event, err error) {
+	if r.Hash == "" {
+		r.Hash = Hash(r.Raw)
+	}
+	have, err := st.HasReport(ctx, r.Hash)
+	if err != nil {
+		return false, nil, fmt.Errorf("%s: %w", r.Doc, err)
+	}
+	if have {
+		return true, nil, nil
+	}
+	evs, err = p.Process(ctx, r)
+	return false, evs, err
 }
 
 // Timing adds up the time spent in each stage, for benchmarks.

@@ -2,6 +2,9 @@ package pipeline_test
 
 import (
 	"context"
+	"fmt"
+	"sort"
+	"strings"
 	"path/filepath"
 	"testing"
 	"time"
@@ -87,4 +90,61 @@ func countOther(t *testing.T, st store.Store) int {
 		n += c
 	}
 	return n
+}
+
+// The number of workers never changes what is stored: reports are saved in
+// input order, so merges do not depend on which worker finished first.
+func TestWorkersDoNotChangeTheResult(t *testing.T) {
+	ctx := context.Background()
+	p, err := pipeline.New(pipeline.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := time.Date(2025, 3, 27, 0, 0, 0, 0, time.UTC)
+	var reports []event.Report
+	for i, text := range []string{
+		"On 25 March, JNIM fighters attacked the gendarmerie post in Tamani, killing six gendarmes.",
+		"Le 25 mars, des hommes armés ont attaqué le poste de gendarmerie de Tamani. Huit gendarmes ont été tués.",
+		"Gunmen attacked the gendarmerie in Tamani on 25 March; seven gendarmes died, officials said.",
+		"On 24 March, an IED struck an army truck near Boni, killing three soldiers.",
+		"Trois soldats tués par une mine près de Boni le 24 mars.",
+		"On 23 March, jihadists burned twenty fuel tankers near Kati.",
+	} {
+		reports = append(reports, event.Report{Doc: fmt.Sprintf("r%d", i), Published: pub, Raw: []byte(text)})
+	}
+	export := func(workers int) string {
+		st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "sw.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		items := make(chan pipeline.Item, len(reports))
+		for _, r := range reports {
+			items <- pipeline.Item{Report: r}
+		}
+		close(items)
+		if _, err := p.Run(ctx, st, items, workers, nil); err != nil {
+			t.Fatal(err)
+		}
+		evs, _, err := st.Events(ctx, store.Filter{Sort: "date", Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, e := range evs {
+			var docs []string
+			for _, s := range e.Sources {
+				docs = append(docs, s.Doc)
+			}
+			sort.Strings(docs)
+			fmt.Fprintf(&b, "%s %s %s %s %d %v\n", e.Date.Format("2006-01-02"), e.EventType, e.Place.Name, e.Actor1.Name, e.Fatalities, docs)
+		}
+		return b.String()
+	}
+	one := export(1)
+	for _, n := range []int{2, 4} {
+		if got := export(n); got != one {
+			t.Errorf("%d workers stored\n%s\none worker stored\n%s", n, got, one)
+		}
+	}
 }

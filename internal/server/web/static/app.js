@@ -39,7 +39,14 @@
     markers: null,
     plot: null,
     weeks: [],
-    loadSeq: 0
+    loadSeq: 0,
+    analysisSeq: 0,
+    lastDay: "",     // the newest week's Sunday with events in the store
+    alerts: [],
+    situations: null, // the /api/v1/situations answer
+    hits: [],        // event ids of the alert last opened, outlined on the map
+    sitLayers: {},   // situation or corridor id -> its map layer
+    sitLayer: null
   };
 
   var $ = function (sel) { return document.querySelector(sel); };
@@ -99,6 +106,9 @@
     buildLegend();
     updateSortMarks();
     if (state.plot) renderTable();
+    renderAlerts();
+    if (map && state.situations) drawSituations(); // tooltips and titles in the new language
+    renderSituations();
   }
 
   function toggleLang() {
@@ -163,6 +173,7 @@
       setStatus(truncated ? t("more_available", { n: events.length }) : "");
       drawTimeline();
       render();
+      loadAnalysis();
     }).catch(function (err) {
       if (seq !== state.loadSeq) return;
       setStatus(t("load_error"));
@@ -176,6 +187,7 @@
       return !b || (e.event_date >= b[0] && e.event_date <= b[1]);
     });
     $("#count").textContent = String(state.visible.length);
+    state.hits = [];
     updateCSVLink();
     drawMarkers();
     renderTable();
@@ -191,6 +203,10 @@
 
   function initMap(config) {
     map = L.map("map", { zoomSnap: 0.5, minZoom: 3, maxZoom: 14 }).setView([15.5, -1.5], 5);
+    // Panes fix the drawing order whatever loads first: basemap, then
+    // corridors, then event markers (overlayPane, 400), then town markers.
+    map.createPane("basemap").style.zIndex = 250;
+    map.createPane("corridors").style.zIndex = 350;
     if (config && config.tile_url) {
       L.tileLayer(config.tile_url, {
         maxZoom: 14,
@@ -202,13 +218,15 @@
     getJSON("data/countries.geojson").then(function (fc) {
       L.geoJSON(fc, {
         interactive: false,
+        pane: "basemap",
         style: { color: "#8a8a8a", weight: 1, fillColor: "#f3efe6", fillOpacity: config && config.tile_url ? 0 : 1 }
       }).addTo(map).bringToBack();
     }).catch(function () { /* the map still works without a basemap */ });
     getJSON("data/admin1.geojson").then(function (fc) {
       L.geoJSON(fc, {
         style: { color: "#6b6b6b", weight: 0.8, dashArray: "3 3", fill: false },
-        interactive: false
+        interactive: false,
+        pane: "basemap"
       }).addTo(map);
     }).catch(function () {});
   }
@@ -237,7 +255,9 @@
       });
       m.on("add", function () {
         var p = m.getElement();
-        if (p) p.setAttribute("data-event-id", e.event_id);
+        if (!p) return;
+        p.setAttribute("data-event-id", e.event_id);
+        if (state.hits.indexOf(e.event_id) >= 0) p.classList.add("alert-hit");
       });
       var tip = el("span", null, (e.event_date || "") + " · " + typeLabel(e.event_type) + " · " + (e.location || ""));
       m.bindTooltip(tip);
@@ -251,7 +271,8 @@
   function buildLegend() {
     var box = $("#legend");
     clear(box);
-    box.appendChild(el("strong", null, t("legend")));
+    var types = el("div", { "class": "legend-group" });
+    types.appendChild(el("h3", null, t("legend")));
     var ul = el("ul");
     EVENT_TYPES.forEach(function (type) {
       var li = el("li");
@@ -261,7 +282,308 @@
       li.appendChild(document.createTextNode(typeLabel(type)));
       ul.appendChild(li);
     });
-    box.appendChild(ul);
+    types.appendChild(ul);
+    box.appendChild(types);
+    legendSituations(box);
+  }
+
+  // --- alerts, situations and the brief --------------------------------------
+  // Served by internal/analysis when the server mounts it (serve and demo
+  // do); without those endpoints the two boxes stay hidden.
+
+  var ALERTS_SHOWN = 100;
+  var SIT_CATS = ["closed", "contested", "threatened", "control", "quiet", "stale", "none"];
+  var SIT_COLORS = {
+    closed: "#b2182b", contested: "#e66101", threatened: "#d9a400", control: "#5e3c99",
+    quiet: "#1a9850", stale: "#8c8c8c", other: "#8c8c8c", none: "#a0a0a0"
+  };
+  var STATUS_KEYS = {
+    "blockaded": "st_blockaded", "besieged": "st_besieged", "encircled": "st_encircled",
+    "cut": "st_cut", "changed hands": "st_changed_hands", "contested": "st_contested",
+    "quiet": "st_quiet", "no recent reports": "st_stale"
+  };
+
+  function pad2(n) { return (n < 10 ? "0" : "") + n; }
+
+  function addDays(day, n) {
+    var d = new Date(day + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() + n);
+    return d.toISOString().slice(0, 10);
+  }
+
+  // isoWeek names the ISO 8601 week of a YYYY-MM-DD day: the week of its Thursday.
+  function isoWeek(day) {
+    var d = new Date(day + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() + 3 - (d.getUTCDay() + 6) % 7);
+    var y = d.getUTCFullYear();
+    var n = Math.floor((d - Date.UTC(y, 0, 1)) / 86400000 / 7) + 1;
+    return y + "-W" + pad2(n);
+  }
+
+  // statusCat sorts the analysis package's statuses into the legend's classes.
+  function statusCat(status) {
+    var s = String(status || "").toLowerCase();
+    if (!s) return "none";
+    if (s.indexOf("threatened") === 0) return "threatened";
+    if (s === "cut" || s === "blockaded" || s === "besieged" || s === "encircled") return "closed";
+    if (s === "contested" || s === "quiet") return s;
+    if (s === "no recent reports") return "stale";
+    if (s === "changed hands" || s.indexOf("taken by ") === 0) return "control";
+    return "other";
+  }
+
+  function statusLabel(status) {
+    var s = String(status || "");
+    var m = /^threatened \((.*)\)$/.exec(s);
+    if (m) return t("st_threatened", { status: statusLabel(m[1]) });
+    if (s.indexOf("taken by ") === 0) return t("st_taken_by", { actor: s.slice(9) });
+    return STATUS_KEYS[s] ? t(STATUS_KEYS[s]) : s;
+  }
+
+  // asOf is the day situations are computed for: the form's end date, else
+  // the newest week with events (a store fed months ago is shown as it
+  // stood then, not as all stale), never after today.
+  function asOf() {
+    var today = new Date().toISOString().slice(0, 10);
+    var d = $("#filter-to").value || state.lastDay || today;
+    return d > today ? today : d;
+  }
+
+  function loadAnalysis() {
+    var seq = ++state.analysisSeq;
+    var day = asOf();
+    var p = new URLSearchParams();
+    var from = $("#filter-from").value, to = $("#filter-to").value;
+    if (from) p.set("from", from);
+    if (to) p.set("to", to);
+    var week = isoWeek(day);
+    $("#brief-link").href = "briefs/" + week;
+    $("#brief-week").textContent = week;
+    getJSON(API + "alerts?" + p.toString()).then(function (body) {
+      if (seq !== state.analysisSeq) return; // a newer load won
+      state.alerts = (body.alerts || []).slice().reverse(); // newest first
+      $("#alerts-box").hidden = false;
+      renderAlerts();
+    }).catch(function () { if (seq === state.analysisSeq) $("#alerts-box").hidden = true; });
+    getJSON(API + "situations?at=" + encodeURIComponent(day)).then(function (body) {
+      if (seq !== state.analysisSeq) return;
+      state.situations = body;
+      $("#situations-box").hidden = false;
+      drawSituations();
+      renderSituations();
+      buildLegend();
+    }).catch(function () { if (seq === state.analysisSeq) $("#situations-box").hidden = true; });
+  }
+
+  function renderAlerts() {
+    var ol = $("#alerts-list");
+    if (!ol) return;
+    clear(ol);
+    var all = state.alerts;
+    $("#alerts-count").textContent = all.length ? String(all.length) : "";
+    var note = "";
+    if (!all.length) note = t("no_alerts");
+    else if (all.length > ALERTS_SHOWN) note = t("alerts_capped", { n: ALERTS_SHOWN });
+    $("#alerts-note").textContent = note;
+    all.slice(0, ALERTS_SHOWN).forEach(function (al) {
+      var li = el("li", { "data-alert-key": al.key });
+      var b = el("button", { "type": "button", "class": "item" });
+      var meta = el("span", { "class": "meta" });
+      meta.appendChild(el("span", { "class": "rule rule-" + String(al.rule).replace(/[^a-z_]/g, "") }, t("rule_" + al.rule)));
+      meta.appendChild(document.createTextNode(al.date || ""));
+      b.appendChild(meta);
+      b.appendChild(el("strong", null, al.title));
+      b.appendChild(el("span", { "class": "why" }, al.why));
+      b.addEventListener("click", function () { openAlert(al, b); });
+      li.appendChild(b);
+      ol.appendChild(li);
+    });
+  }
+
+  // openAlert zooms to the alert's events, outlines them and opens the first.
+  function openAlert(al, btn) {
+    document.querySelectorAll("#alerts-list .item[aria-current]").forEach(function (n) { n.removeAttribute("aria-current"); });
+    if (btn) btn.setAttribute("aria-current", "true");
+    var ids = al.event_ids || [];
+    var pts = [];
+    state.visible.forEach(function (e) {
+      if (ids.indexOf(e.event_id) >= 0 && (e.latitude || e.longitude)) pts.push([e.latitude, e.longitude]);
+    });
+    if (!pts.length && (al.latitude || al.longitude)) pts.push([al.latitude, al.longitude]);
+    if (pts.length === 1) map.setView(pts[0], Math.max(map.getZoom(), 7));
+    else if (pts.length) map.fitBounds(pts, { padding: [40, 40], maxZoom: 9 });
+    state.hits = ids.slice();
+    document.querySelectorAll("#map path[data-event-id]").forEach(function (p) {
+      p.classList.toggle("alert-hit", state.hits.indexOf(p.getAttribute("data-event-id")) >= 0);
+    });
+    if (ids.length) openEvent(ids[0]);
+  }
+
+  function corridorsById() {
+    var m = {};
+    ((state.situations && state.situations.corridors) || []).forEach(function (c) { m[c.id] = c; });
+    return m;
+  }
+
+  function drawSituations() {
+    if (state.sitLayer) map.removeLayer(state.sitLayer);
+    state.sitLayers = {};
+    var group = L.layerGroup();
+    var body = state.situations || {};
+    var onRoute = {};
+    (body.situations || []).forEach(function (s) { if (s.kind === "route" && s.corridor) onRoute[s.corridor] = s; });
+    (body.corridors || []).forEach(function (c) {
+      var s = onRoute[c.id];
+      var cat = s ? statusCat(s.status) : "none";
+      var latlngs = (c.line || []).map(function (p) { return [p[1], p[0]]; });
+      if (latlngs.length < 2) return;
+      // A pale casing under the coloured line keeps it readable over markers and borders.
+      group.addLayer(L.polyline(latlngs, { pane: "corridors", interactive: false, color: "#ffffff", weight: cat === "none" ? 5 : 8, opacity: 0.9 }));
+      var line = L.polyline(latlngs, {
+        pane: "corridors",
+        color: SIT_COLORS[cat],
+        weight: cat === "none" ? 2.5 : 5,
+        opacity: 0.95,
+        dashArray: cat === "threatened" || cat === "stale" ? "8 6" : null,
+        className: "corridor"
+      });
+      line.on("add", function () {
+        var p = line.getElement();
+        if (!p) return;
+        p.setAttribute("data-corridor-id", c.id);
+        p.setAttribute("data-status", cat);
+      });
+      line.bindPopup(function () { return situationPopup(s, c); }, { maxWidth: 320 });
+      line.bindTooltip(el("span", null, c.name + " · " + (s ? statusLabel(s.status) : t("sit_none"))), { sticky: true });
+      group.addLayer(line);
+      state.sitLayers[s ? s.id : "corridor:" + c.id] = line;
+    });
+    (body.situations || []).forEach(function (s) {
+      if (s.kind !== "town" || (!s.latitude && !s.longitude)) return;
+      var cat = statusCat(s.status);
+      var label = s.subject + ": " + statusLabel(s.status);
+      var m = L.marker([s.latitude, s.longitude], {
+        icon: L.divIcon({ className: "sit-icon sit-" + cat, iconSize: [16, 16] }),
+        title: label,
+        alt: label,
+        keyboard: true,
+        riseOnHover: true
+      });
+      m.on("add", function () {
+        var p = m.getElement();
+        if (!p) return;
+        p.setAttribute("data-situation-id", s.id);
+        p.setAttribute("data-status", cat);
+        p.setAttribute("role", "button");
+        p.setAttribute("aria-label", label);
+      });
+      m.bindPopup(function () { return situationPopup(s, null); }, { maxWidth: 320 });
+      group.addLayer(m);
+      state.sitLayers[s.id] = m;
+    });
+    group.addTo(map);
+    state.sitLayer = group;
+  }
+
+  // situationPopup builds a popup's content as elements: status, since
+  // when, and each change with the events behind it.
+  function situationPopup(s, corridor) {
+    var box = el("div", { "class": "sit-popup" });
+    box.appendChild(el("h3", null, corridor ? corridor.name : s.subject));
+    if (!s) {
+      box.appendChild(el("p", null, t("sit_none")));
+    } else {
+      var st = el("p");
+      st.appendChild(el("strong", null, statusLabel(s.status)));
+      if (s.since) st.appendChild(document.createTextNode(" " + t("since", { date: s.since })));
+      box.appendChild(st);
+    }
+    if (corridor && corridor.towns && corridor.towns.length) box.appendChild(el("p", { "class": "hint" }, corridor.towns.join(" · ")));
+    var hist = s ? (s.history || []).slice().reverse().slice(0, 6) : [];
+    if (hist.length) {
+      var ol = el("ol", { "reversed": "" });
+      hist.forEach(function (h) {
+        var li = el("li");
+        li.appendChild(el("strong", null, h.date + " · " + statusLabel(h.status)));
+        li.appendChild(el("div", null, h.why));
+        (h.event_ids || []).slice(0, 6).forEach(function (id) {
+          var b = el("button", { "type": "button", "data-event-id": id }, t("open_event", { id: id }));
+          b.addEventListener("click", function () { openEvent(id); });
+          li.appendChild(b);
+        });
+        ol.appendChild(li);
+      });
+      box.appendChild(ol);
+    }
+    return box;
+  }
+
+  // renderSituations lists the situations as buttons, the keyboard's way
+  // to the corridors, which are not focusable on the map.
+  function renderSituations() {
+    var ul = $("#situations-list");
+    if (!ul) return;
+    clear(ul);
+    var body = state.situations;
+    if (!body) return;
+    $("#situations-at").textContent = t("as_of", { date: body.at });
+    var sits = (body.situations || []).slice().sort(function (a, b) {
+      var ca = SIT_CATS.indexOf(statusCat(a.status)), cb = SIT_CATS.indexOf(statusCat(b.status));
+      return ca - cb || (a.since < b.since ? 1 : a.since > b.since ? -1 : 0);
+    });
+    $("#situations-note").textContent = sits.length ? "" : t("no_situations");
+    sits.forEach(function (s) {
+      var li = el("li", { "data-situation-id": s.id });
+      var b = el("button", { "type": "button", "class": "item" });
+      var meta = el("span", { "class": "meta" });
+      var cat = statusCat(s.status);
+      meta.appendChild(el("span", { "class": "sit-marker sit-" + cat, "aria-hidden": "true" }));
+      meta.appendChild(document.createTextNode(t(s.kind === "route" ? "sit_route" : "sit_town")));
+      b.appendChild(meta);
+      b.appendChild(el("strong", null, s.subject + ": " + statusLabel(s.status)));
+      if (s.since) b.appendChild(el("span", { "class": "why" }, t("since", { date: s.since })));
+      b.addEventListener("click", function () { showSituation(s); });
+      li.appendChild(b);
+      ul.appendChild(li);
+    });
+  }
+
+  function showSituation(s) {
+    var layer = state.sitLayers[s.id];
+    if (!layer) return;
+    if (layer.getBounds) map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 8 });
+    else map.setView(layer.getLatLng(), Math.max(map.getZoom(), 7));
+    layer.openPopup();
+    var node = document.querySelector(".leaflet-popup-content button, .leaflet-popup-close-button");
+    if (node) node.focus();
+  }
+
+  // legendSituations adds the corridor and town classes present on the map.
+  function legendSituations(box) {
+    var body = state.situations;
+    if (!body || !(body.corridors || []).length) return;
+    var present = { none: true };
+    (body.situations || []).forEach(function (s) { present[statusCat(s.status)] = true; });
+    var group = el("div", { "class": "legend-group" });
+    group.appendChild(el("h3", null, t("legend_situations")));
+    var ul = el("ul");
+    SIT_CATS.concat(["other"]).forEach(function (cat) {
+      if (!present[cat]) return;
+      var li = el("li", { "data-status": cat });
+      var sw = el("span", { "class": "line" + (cat === "threatened" || cat === "stale" ? " dashed" : ""), "aria-hidden": "true" });
+      sw.style.borderTopColor = SIT_COLORS[cat];
+      li.appendChild(sw);
+      li.appendChild(document.createTextNode(t("sit_" + cat)));
+      ul.appendChild(li);
+    });
+    if ((body.situations || []).some(function (s) { return s.kind === "town"; })) {
+      var li = el("li");
+      li.appendChild(el("span", { "class": "sit-marker sit-closed", "aria-hidden": "true" }));
+      li.appendChild(document.createTextNode(t("sit_town_marker")));
+      ul.appendChild(li);
+    }
+    group.appendChild(ul);
+    box.appendChild(group);
   }
 
   // --- timeline -------------------------------------------------------------
@@ -550,6 +872,8 @@
       typeSel.appendChild(o);
     });
     return getJSON(API + "stats").then(function (s) {
+      var w = s.by_week || [];
+      if (w.length) state.lastDay = addDays(w[w.length - 1].start, 6);
       var sel = $("#filter-admin1");
       (s.by_admin1 || []).map(function (b) { return b.key; })
         .filter(function (k) { return k && k !== "(unknown)"; })
