@@ -152,8 +152,8 @@ func (a *Analyzer) serious(evs []event.Event) []event.Event {
 		if vx, vy := a.violent(x), a.violent(y); vx != vy {
 			return vx
 		}
-		if len(x.Sources) != len(y.Sources) {
-			return len(x.Sources) > len(y.Sources)
+		if x.SourceCount() != y.SourceCount() {
+			return x.SourceCount() > y.SourceCount()
 		}
 		if !x.Date.Equal(y.Date) {
 			return x.Date.Before(y.Date)

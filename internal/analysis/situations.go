@@ -222,7 +222,7 @@ func eventText(e event.Event) string {
 }
 
 func sourceNote(e event.Event) string {
-	if n := len(e.Sources); n > 1 {
+	if n := e.SourceCount(); n > 1 {
 		return fmt.Sprintf(", %d sources", n)
 	}
 	return ""

@@ -154,7 +154,7 @@ func summarise(ctx context.Context, e *env, st store.Store, reports int, db stri
 			regions[ev.Place.Admin1+" ("+ev.Place.Country+")"]++
 		}
 		deaths += ev.Fatalities
-		if len(ev.Sources) > 1 {
+		if ev.SourceCount() > 1 {
 			multi++
 		}
 		if ev.Fatalities > worst.Fatalities {
