@@ -45,6 +45,9 @@ func (x *Extractor) code(d *doc, s *sentence, trig hit, cl class, c *candidate) 
 		// "attacked and burned the town hall", "raided and pillaged the
 		// village": the damage is the event
 		et, st = "Strategic developments", "Looting/property destruction"
+	case st == "Abduction/forced disappearance" && x.armedDead(c):
+		// soldiers taken prisoner: part of the battle, not a kidnapping
+		et, st = "Battles", "Armed clash"
 	case st == "Abduction/forced disappearance" && len(c.victims) > 0:
 		// abducted and killed: ACLED codes the killing
 		st = "Attack"
@@ -95,6 +98,19 @@ func (x *Extractor) code(d *doc, s *sentence, trig hit, cl class, c *candidate) 
 	if c.ev.Actor2.Name == c.ev.Actor1.Name {
 		c.ev.Actor2 = event.Actor{}
 	}
+}
+
+// armedDead tells whether the sentence counts dead soldiers or fighters:
+// then those "taken hostage" beside them were captured in a battle.
+func (x *Extractor) armedDead(c *candidate) bool {
+	for _, f := range append(c.victims, c.attackers...) {
+		for _, h := range x.lx.targets.match([]word{{text: f.noun}, {text: f.noun + "s"}}) {
+			if h.value == "armed" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // hasClass tells whether any trigger of the sentence is of class name.

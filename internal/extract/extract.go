@@ -300,7 +300,7 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 		}
 		date, dprec, ownDate, dateOK := pickDate(d, i, d.orig(s.words[trig.from].start))
 		places, ownPlace := pickPlaces(d, s, trig)
-		if ownPlace && lead >= 0 && anaphoric(s, trig) && (!ownDate || sameDay(date, out[lead].ev.Date)) &&
+		if ownPlace && lead >= 0 && anyAnaphoric(s) && (!ownDate || sameDay(date, out[lead].ev.Date)) &&
 			out[lead].ev.Place.Precision == event.PlacePrecision {
 			// (when the story so far is placed only vaguely, the place the
 			// sentence names refines it instead, and foldVague joins them)
@@ -391,6 +391,17 @@ func anaphoric(s *sentence, trig hit) bool {
 	switch s.words[trig.from-1].text {
 	case "the", "this", "that", "these", "those", "l'", "cette", "cet", "ce", "ces", "la", "le", "les", "said":
 		return true
+	}
+	return false
+}
+
+// anyAnaphoric tells whether the sentence points back at an event
+// already told anywhere ("went to the site of the attack").
+func anyAnaphoric(s *sentence) bool {
+	for _, h := range s.triggers {
+		if anaphoric(s, h) {
+			return true
+		}
 	}
 	return false
 }
