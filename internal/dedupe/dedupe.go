@@ -87,6 +87,14 @@ func (m *Merger) radius(a, b event.Event) float64 {
 	return m.opt.RegionKm
 }
 
+// RadiusKm implements store.AreaMerger: no stored event farther than this
+// can merge with e, whatever its precision (a region-level event may lie
+// anywhere in its region). Events with the same place name beyond it are
+// namesakes, not one incident.
+func (m *Merger) RadiusKm(e event.Event) float64 {
+	return 1.1 * max(m.opt.PreciseKm, m.opt.NearKm, m.opt.RegionKm)
+}
+
 // Score returns how alike two events are, in 0..1, or -1 when they cannot
 // be the same incident.
 func (m *Merger) Score(a, b event.Event) float64 {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sahelwatch/sahelwatch/internal/event"
+	"github.com/sahelwatch/sahelwatch/internal/store"
 )
 
 func day(s string) time.Time {
@@ -157,4 +158,17 @@ func TestTypesData(t *testing.T) {
 	if len(defaultTypes) == 0 {
 		t.Error("embedded types table is empty")
 	}
+}
+
+// The store narrows candidates by RadiusKm: it must cover every distance at
+// which Score can still accept a pair.
+func TestRadiusCoversScore(t *testing.T) {
+	m := New(Options{})
+	far := event.Place{Name: "Far", Lat: tamani.Lat + 1.9, Lon: tamani.Lon, Precision: 3, Admin1: "Segou", Country: "Mali"}
+	a := ev("a", "2025-03-25", 1, tamani, jnim, "Battles", 5)
+	b := ev("b", "2025-03-25", 1, far, jnim, "Battles", 5)
+	if s := m.Score(a, b); s >= 0 && event.Km(a.Place, b.Place) > m.RadiusKm(a) {
+		t.Fatalf("score %.2f at %.0f km, beyond the radius %.0f km the store searches", s, event.Km(a.Place, b.Place), m.RadiusKm(a))
+	}
+	var _ store.AreaMerger = m
 }

@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"errors"
+	"math"
 	"time"
 
 	"github.com/sahelwatch/sahelwatch/internal/event"
@@ -47,6 +48,28 @@ type Merger interface {
 	// -1 when it is a new event. Rules names, per field, the rule that
 	// decided it, for the merge record.
 	Merge(incoming event.Event, candidates []event.Event) (idx int, merged event.Event, rules map[string]string)
+}
+
+// AreaMerger is a Merger that also says how far apart two events it may
+// merge can lie, so a store narrows candidates by place as well as by date
+// instead of handing it every event of the window.
+type AreaMerger interface {
+	Merger
+	// RadiusKm is the largest distance at which a stored event may merge
+	// with e. Stored events without coordinates are always candidates.
+	RadiusKm(e event.Event) float64
+}
+
+// BBox returns the box (min lat, max lat, min lon, max lon) around a point
+// that holds every point within km of it.
+func BBox(lat, lon, km float64) (minLat, maxLat, minLon, maxLon float64) {
+	dLat := km / 111.0
+	c := math.Cos(lat * math.Pi / 180)
+	dLon := 180.0
+	if c > 0.01 {
+		dLon = math.Min(180, km/(111.0*c))
+	}
+	return lat - dLat, lat + dLat, lon - dLon, lon + dLon
 }
 
 // IngestResult says what SaveReport did with one report.

@@ -364,9 +364,15 @@ func (sv *saver) saveEvent(i int, e event.Event, m store.Merger) (bool, error) {
 	e.Doc = sv.r.Doc
 	if m != nil && !e.Date.IsZero() {
 		w := window(e, m)
-		cands, err := queryEvents(sv.ctx, sv.tx, `SELECT `+eventCols+` FROM events
-			WHERE kind = $1 AND event_date BETWEEN $2 AND $3 ORDER BY event_date, id`,
-			text(string(e.Kind)), toDate(e.Date).AddDate(0, 0, -w), toDate(e.Date).AddDate(0, 0, w))
+		q := `SELECT ` + eventCols + ` FROM events WHERE kind = $1 AND event_date BETWEEN $2 AND $3`
+		args := []any{text(string(e.Kind)), toDate(e.Date).AddDate(0, 0, -w), toDate(e.Date).AddDate(0, 0, w)}
+		if am, ok := m.(store.AreaMerger); ok && e.Place.Known() {
+			// only events near enough to merge, and those with no point
+			minLat, maxLat, minLon, maxLon := store.BBox(e.Place.Lat, e.Place.Lon, am.RadiusKm(e))
+			q += ` AND (latitude BETWEEN $4 AND $5 AND longitude BETWEEN $6 AND $7 OR latitude = 0 AND longitude = 0)`
+			args = append(args, minLat, maxLat, minLon, maxLon)
+		}
+		cands, err := queryEvents(sv.ctx, sv.tx, q+` ORDER BY event_date, id`, args...)
 		if err != nil {
 			return false, fmt.Errorf("candidates: %w", err)
 		}

@@ -181,6 +181,11 @@ var migrations = []migration{
 		`DROP INDEX events_latlon`,
 		`DROP INDEX events_fatalities`,
 	),
+	// 4: finding the report a new one reprints reads only independent,
+	// signed reports of the copy window, not every report's text.
+	execAll(
+		`CREATE INDEX reports_signed ON reports(published, id) WHERE copy_of = 0 AND signature IS NOT NULL`,
+	),
 }
 
 // SchemaVersion is the schema version this build writes: the number of

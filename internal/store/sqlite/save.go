@@ -283,9 +283,15 @@ func (sv *saver) saveEvent(i int, e event.Event, m store.Merger) (bool, error) {
 	e.Doc = sv.r.Doc
 	if m != nil && !e.Date.IsZero() {
 		w := min(max(m.Window(e), 0), maxWindow)
-		cands, err := queryEvents(sv.ctx, sv.tx, `SELECT `+eventCols+` FROM events
-			WHERE kind = ? AND event_date BETWEEN ? AND ? ORDER BY event_date, id`,
-			string(e.Kind), formatDate(e.Date.AddDate(0, 0, -w)), formatDate(e.Date.AddDate(0, 0, w)))
+		q := `SELECT ` + eventCols + ` FROM events WHERE kind = ? AND event_date BETWEEN ? AND ?`
+		args := []any{string(e.Kind), formatDate(e.Date.AddDate(0, 0, -w)), formatDate(e.Date.AddDate(0, 0, w))}
+		if am, ok := m.(store.AreaMerger); ok && e.Place.Known() {
+			// only events near enough to merge, and those with no point
+			minLat, maxLat, minLon, maxLon := store.BBox(e.Place.Lat, e.Place.Lon, am.RadiusKm(e))
+			q += ` AND (latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ? OR latitude = 0 AND longitude = 0)`
+			args = append(args, minLat, maxLat, minLon, maxLon)
+		}
+		cands, err := queryEvents(sv.ctx, sv.tx, q+` ORDER BY event_date, id`, args...)
 		if err != nil {
 			return false, fmt.Errorf("candidates: %w", err)
 		}
