@@ -3,9 +3,9 @@ package pipeline_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
-	"path/filepath"
 	"testing"
 	"time"
 
