@@ -315,8 +315,8 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 			// and D"): each place is an incident
 			kind = event.Incident
 		}
-		if kind == event.Incident && !ownDate && eventNouns[s.words[trig.from].text] && len(places) > 1 {
-			// "attacks were reported in A, B and C", no day given
+		if kind == event.Incident && !ownDate && dprec > event.DayPrecision && eventNouns[s.words[trig.from].text] && len(places) > 1 {
+			// "attacks were reported in A, B and C", and nothing near gives the day
 			kind = event.Aggregate
 		}
 		parent, floating := -1, false
