@@ -461,7 +461,9 @@ func targetIsArmed(x *Extractor, d *doc, s *sentence, trig hit, c *candidate) bo
 		return false
 	}
 	// nothing says who was hit: a named armed group attacks forces more
-	// often than it is reported attacking unnamed civilians
+	// often than it is reported attacking unnamed civilians; a later
+	// sentence of the report may still say otherwise (see consolidate)
+	c.guessed = true
 	return c.ev.Actor1.Inter == 2 || c.ev.Actor1.Inter == 1 && c.ev.Actor1.Assoc == ""
 }
 

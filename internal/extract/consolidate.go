@@ -17,6 +17,7 @@ type group struct {
 	attackers []toll
 	noDeaths  bool
 	floating  bool // started by a sentence placed only by the report's fallback
+	guessed   bool // its type was guessed for want of a target
 }
 
 // consolidate merges the candidates of one report that describe the same
@@ -31,9 +32,19 @@ func consolidate(d *doc, cands []candidate) []event.Event {
 			pg := owner[c.parent]
 			// civilians killed during an attack on a base are an event of
 			// their own: ACLED codes the battle and the killing apart
-			separate := c.ev.EventType == "Violence against civilians" && len(c.victims) > 0 &&
-				groups[pg].ev.EventType == "Battles"
-			if groups[pg].ev.Kind == c.ev.Kind && !separate {
+			pgr := groups[pg]
+			civilians := c.ev.EventType == "Violence against civilians" && len(c.victims) > 0 &&
+				pgr.ev.EventType == "Battles"
+			if civilians && pgr.guessed {
+				// the story's attack had no target until now: it was on
+				// civilians
+				pgr.ev.EventType, pgr.ev.SubEventType, pgr.guessed = c.ev.EventType, c.ev.SubEventType, false
+				if pgr.ev.Actor2.Inter != 7 {
+					pgr.ev.Actor2 = c.ev.Actor2
+				}
+				civilians = false
+			}
+			if pgr.ev.Kind == c.ev.Kind && !civilians {
 				gi = pg
 			}
 		}
@@ -46,7 +57,7 @@ func consolidate(d *doc, cands []candidate) []event.Event {
 			}
 		}
 		if gi < 0 {
-			groups = append(groups, &group{ev: c.ev, class: c.class})
+			groups = append(groups, &group{ev: c.ev, class: c.class, guessed: c.guessed})
 			gi = len(groups) - 1
 		} else {
 			absorb(groups[gi], c)

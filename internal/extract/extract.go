@@ -277,6 +277,7 @@ type candidate struct {
 	ownPlace  bool
 	ownDate   bool
 	floating  bool // placed only by the report's fallback: joins the report's first incident
+	guessed   bool // the type was guessed: nothing said who was attacked
 	parent    int  // index of the candidate whose place and date this one inherited, or -1
 	victims   []figure
 	attackers []figure
