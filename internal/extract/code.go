@@ -225,7 +225,18 @@ func (x *Extractor) roles(d *doc, s *sentence, trig hit, trigPos int) (a1, a2 *a
 			break
 		}
 	}
-	passive := passiveNear(d, trigPos) || reducedPassive(s, trig)
+	passive := passiveNear(d, trigPos)
+	if !passive && reducedPassive(s, trig) {
+		// "convoy ambushed near Gao" — but "JNIM attacked on the
+		// outskirts" is active: an armed group before the verb acts
+		passive = true
+		for i := len(ms) - 1; i >= 0; i-- {
+			if ms[i].Start < trigPos {
+				passive = ms[i].Actor.Inter != 2 && ms[i].Actor.Inter != 3
+				break
+			}
+		}
+	}
 	var before, after []*actors.Mention
 	for _, m := range ms {
 		if m == agent {
