@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -23,7 +22,13 @@ type Corridor struct {
 
 // Corridors returns the embedded Mali road corridors (the geocoder's file,
 // derived from ../shared/data/roads).
-func Corridors() ([]Corridor, error) { return ParseCorridors(geocode.CorridorsGeoJSON()) }
+func Corridors() ([]Corridor, error) {
+	roads, err := geocode.Roads()
+	if err != nil {
+		return nil, fmt.Errorf("analysis: corridors: %w", err)
+	}
+	return corridorsFrom(roads), nil
+}
 
 var (
 	routeCode  = regexp.MustCompile(`\bRN ?\d+\b`)
@@ -33,29 +38,20 @@ var (
 // ParseCorridors reads a GeoJSON FeatureCollection of LineStrings with
 // "route" and "towns" properties.
 func ParseCorridors(b []byte) ([]Corridor, error) {
-	var fc struct {
-		Features []struct {
-			Properties struct {
-				Route string   `json:"route"`
-				Towns []string `json:"towns"`
-			} `json:"properties"`
-			Geometry struct {
-				Type        string       `json:"type"`
-				Coordinates [][2]float64 `json:"coordinates"`
-			} `json:"geometry"`
-		} `json:"features"`
-	}
-	if err := json.Unmarshal(b, &fc); err != nil {
+	roads, err := geocode.ParseRoads(b)
+	if err != nil {
 		return nil, fmt.Errorf("analysis: corridors: %w", err)
 	}
+	return corridorsFrom(roads), nil
+}
+
+// corridorsFrom names the geocoder's roads and gives each a stable id.
+func corridorsFrom(roads []geocode.Road) []Corridor {
 	var out []Corridor
 	seen := map[string]bool{}
-	for _, f := range fc.Features {
-		if f.Geometry.Type != "LineString" || len(f.Geometry.Coordinates) < 2 {
-			continue
-		}
-		c := Corridor{Towns: f.Properties.Towns, Line: f.Geometry.Coordinates}
-		c.Route = strings.ReplaceAll(routeCode.FindString(f.Properties.Route), " ", "")
+	for _, r := range roads {
+		c := Corridor{Towns: r.Towns, Line: r.Line}
+		c.Route = strings.ReplaceAll(routeCode.FindString(r.Name), " ", "")
 		ends := ""
 		if n := len(c.Towns); n >= 2 {
 			ends = c.Towns[0] + "–" + c.Towns[n-1]
@@ -68,7 +64,7 @@ func ParseCorridors(b []byte) ([]Corridor, error) {
 		case ends != "":
 			c.Name, c.ID = ends, slug(ends)
 		default:
-			c.Name = strings.TrimSpace(parenNotes.ReplaceAllString(f.Properties.Route, ""))
+			c.Name = strings.TrimSpace(parenNotes.ReplaceAllString(r.Name, ""))
 			c.ID = slug(c.Name)
 		}
 		for base, i := c.ID, 2; seen[c.ID]; i++ {
@@ -77,7 +73,7 @@ func ParseCorridors(b []byte) ([]Corridor, error) {
 		seen[c.ID] = true
 		out = append(out, c)
 	}
-	return out, nil
+	return out
 }
 
 // slug folds a name to a lower-case ASCII id: "Gao–Kidal" → "gao-kidal".
@@ -99,20 +95,8 @@ func slug(s string) string {
 // Km is the distance from (lat, lon) to the corridor's line, in a local
 // flat projection (good to a few hundred metres at tens of km).
 func (c Corridor) Km(lat, lon float64) float64 {
-	kx := math.Cos(lat*math.Pi/180) * 111.32
-	const ky = 110.57
-	best := math.Inf(1)
-	for i := 1; i < len(c.Line); i++ {
-		ax, ay := (c.Line[i-1][0]-lon)*kx, (c.Line[i-1][1]-lat)*ky
-		bx, by := (c.Line[i][0]-lon)*kx, (c.Line[i][1]-lat)*ky
-		dx, dy := bx-ax, by-ay
-		t := 0.0
-		if l := dx*dx + dy*dy; l > 0 {
-			t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l))
-		}
-		best = math.Min(best, math.Hypot(ax+t*dx, ay+t*dy))
-	}
-	return best
+	_, _, km := geocode.Road{Line: c.Line}.Nearest(lat, lon)
+	return km
 }
 
 // PointAt returns the point a fraction f (0..1) of the way along the line,

@@ -37,7 +37,7 @@ type Geocoder struct {
 	cues      *cues
 	areas     []area
 	hints     []hint
-	roads     []road
+	roads     []Road
 	capitals  map[string]gazetteer.Entry // country|admin1 -> regional capital
 	seats     map[string]gazetteer.Entry // country|admin2 -> cercle/province seat
 	countries map[string]gazetteer.Entry // country -> country entry
@@ -69,15 +69,15 @@ func New(g *gazetteer.Gazetteer, opts Options) *Geocoder {
 	if err != nil {
 		log.Error("geocode: embedded hints", "err", err)
 	}
-	rd, err := parseRoads(roadsJSON)
+	rd, err := ParseRoads(roadsJSON)
 	if err != nil {
 		log.Error("geocode: embedded roads", "err", err)
 	}
 	if opts.RoadsPath != "" {
 		b, err := os.ReadFile(opts.RoadsPath)
 		if err == nil {
-			var r []road
-			if r, err = parseRoads(b); err == nil {
+			var r []Road
+			if r, err = ParseRoads(b); err == nil {
 				rd = r
 			}
 		}
