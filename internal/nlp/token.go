@@ -38,21 +38,7 @@ func tokenize(f string) []token {
 		switch {
 		case 'a' <= c && c <= 'z':
 			kind = tWord
-			for i < len(f) {
-				c := f[i]
-				if 'a' <= c && c <= 'z' {
-					i++
-					continue
-				}
-				if c >= utf8.RuneSelf {
-					r, n := utf8.DecodeRuneInString(f[i:])
-					if unicode.IsLetter(r) {
-						i += n
-						continue
-					}
-				}
-				break
-			}
+			i = wordEnd(f, i)
 		case '0' <= c && c <= '9':
 			kind = tNum
 			for i < len(f) && '0' <= f[i] && f[i] <= '9' {
@@ -68,21 +54,7 @@ func tokenize(f string) []token {
 			}
 			if unicode.IsLetter(r) {
 				kind = tWord
-				for i < len(f) {
-					c := f[i]
-					if 'a' <= c && c <= 'z' {
-						i++
-						continue
-					}
-					if c >= utf8.RuneSelf {
-						r, n := utf8.DecodeRuneInString(f[i:])
-						if unicode.IsLetter(r) {
-							i += n
-							continue
-						}
-					}
-					break
-				}
+				i = wordEnd(f, i)
 			}
 		default:
 			kind = tPunct
@@ -205,4 +177,25 @@ func hasTag(tag string, tags []string) bool {
 		}
 	}
 	return false
+}
+
+// wordEnd returns the end of the run of letters of f that starts at or
+// continues from i.
+func wordEnd(f string, i int) int {
+	for i < len(f) {
+		c := f[i]
+		if 'a' <= c && c <= 'z' {
+			i++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(f[i:])
+			if unicode.IsLetter(r) {
+				i += n
+				continue
+			}
+		}
+		break
+	}
+	return i
 }
