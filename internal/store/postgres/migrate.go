@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sahelwatch/sahelwatch/internal/store/internal/sqlstore"
 )
 
 // migration is one schema step. Steps run in order, each in its own
@@ -271,24 +273,16 @@ func (s *Store) Migrate(ctx context.Context) error {
 	}
 	for i := range migrations {
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			v, err := version(ctx, tx)
-			if err != nil {
-				return err
-			}
-			if v > len(migrations) {
-				return fmt.Errorf("database schema version %d is newer than this build's %d", v, len(migrations))
-			}
-			if v > i {
-				return nil
-			}
-			if err := migrations[i](ctx, tx); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `DELETE FROM schema_version`); err != nil {
-				return err
-			}
-			_, err = tx.Exec(ctx, `INSERT INTO schema_version (version) VALUES ($1)`, i+1)
-			return err
+			return sqlstore.MigrateStep(i, len(migrations),
+				func() (int, error) { return version(ctx, tx) },
+				func() error { return migrations[i](ctx, tx) },
+				func(v int) error {
+					if _, err := tx.Exec(ctx, `DELETE FROM schema_version`); err != nil {
+						return err
+					}
+					_, err := tx.Exec(ctx, `INSERT INTO schema_version (version) VALUES ($1)`, v)
+					return err
+				})
 		})
 		if err != nil {
 			return fmt.Errorf("postgres: migrate to version %d: %w", i+1, err)

@@ -2,11 +2,9 @@ package postgres
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -16,12 +14,13 @@ import (
 
 	"github.com/sahelwatch/sahelwatch/internal/event"
 	"github.com/sahelwatch/sahelwatch/internal/store"
+	"github.com/sahelwatch/sahelwatch/internal/store/internal/sqlstore"
 )
 
 // Page sizes for Events, as in the SQLite store.
 const (
-	DefaultLimit = 100
-	MaxLimit     = 1000
+	DefaultLimit = sqlstore.DefaultLimit
+	MaxLimit     = sqlstore.MaxLimit
 )
 
 // ErrBadFilter is wrapped by the errors Events and CountEvents return for
@@ -50,7 +49,7 @@ func (s *Store) where(f store.Filter, p *params) []string {
 	if f.EventType != "" {
 		conds = append(conds, `lower(event_type) = lower(`+p.add(text(f.EventType))+`)`)
 	}
-	if a := strings.TrimSpace(strings.ReplaceAll(fold(f.Actor), "\x1f", "")); a != "" {
+	if a := sqlstore.ActorQuery(f.Actor); a != "" {
 		conds = append(conds, `strpos(actors_folded, `+p.add(text(a))+`) > 0`)
 	}
 	if f.Country != "" {
@@ -83,13 +82,7 @@ func (s *Store) where(f store.Filter, p *params) []string {
 	return conds
 }
 
-// finite keeps NaN out of SQL and infinities within float8.
-func finite(x float64) float64 {
-	if math.IsNaN(x) {
-		return 0
-	}
-	return math.Max(-math.MaxFloat64, math.Min(x, math.MaxFloat64))
-}
+var finite = sqlstore.Finite
 
 // queryWords splits free user text into words (runs of letters and
 // digits), accent-folded; every word must match.
@@ -98,7 +91,7 @@ func queryWords(s string) []string {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
 	})
 	for i, w := range words {
-		words[i] = fold(w)
+		words[i] = sqlstore.Fold(w)
 	}
 	return words
 }
@@ -123,30 +116,16 @@ var sorts = map[string]sortSpec{
 	"fatalities": {"fatalities", ` ORDER BY fatalities DESC, id DESC`, `(fatalities, id) < (%s::integer, %s)`, true},
 }
 
-// cursor is the position after the last row of a page, as base64 JSON.
-type cursor struct {
-	Sort  string `json:"s"`
-	Date  string `json:"d,omitempty"`
-	Fatal int    `json:"f,omitempty"`
-	ID    string `json:"id"`
-}
+type cursor = sqlstore.Cursor
 
-func encodeCursor(c cursor) string {
-	b, _ := json.Marshal(c) // strings and ints always marshal
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+var encodeCursor = sqlstore.EncodeCursor
 
+// decodeCursor also checks the date of a date cursor: PostgreSQL would
+// reject a malformed one as a query error, not a bad filter.
 func decodeCursor(s, sort string) (cursor, error) {
-	var c cursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
+	c, err := sqlstore.DecodeCursor(s, sort, ErrBadFilter)
 	if err != nil {
-		return c, fmt.Errorf("%w: malformed cursor", ErrBadFilter)
-	}
-	if err := json.Unmarshal(b, &c); err != nil || c.ID == "" {
-		return c, fmt.Errorf("%w: malformed cursor", ErrBadFilter)
-	}
-	if c.Sort != sort {
-		return c, fmt.Errorf("%w: cursor is for sort %q, not %q", ErrBadFilter, c.Sort, sort)
+		return c, err
 	}
 	if !sorts[sort].byFatal {
 		if _, err := time.Parse("2006-01-02", c.Date); err != nil {
@@ -168,11 +147,7 @@ func (s *Store) Events(ctx context.Context, f store.Filter) ([]event.Event, stri
 	if !ok {
 		return nil, "", fmt.Errorf("postgres: events: %w: unknown sort %q", ErrBadFilter, f.Sort)
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	limit = min(limit, MaxLimit)
+	limit := sqlstore.Limit(f.Limit)
 	var p params
 	conds := s.where(f, &p)
 	if f.Cursor != "" {
@@ -199,15 +174,7 @@ func (s *Store) Events(ctx context.Context, f store.Filter) ([]event.Event, stri
 	if err != nil {
 		return nil, "", fmt.Errorf("postgres: events: %w", err)
 	}
-	var next string
-	if len(evs) > limit {
-		evs = evs[:limit]
-		last := evs[limit-1]
-		next = encodeCursor(cursor{Sort: spec.name, Date: dateString(last.Date), Fatal: last.Fatalities, ID: last.ID})
-	}
-	if evs == nil {
-		evs = []event.Event{}
-	}
+	evs, next := sqlstore.Page(evs, limit, spec.name, func(e event.Event) string { return dateString(e.Date) })
 	return evs, next, nil
 }
 
@@ -266,10 +233,7 @@ func (s *Store) Event(ctx context.Context, id string) (store.EventDetail, error)
 // Failures have Status "failed", the reason in Error and no events; their
 // IDs number the failure log, not the reports.
 func (s *Store) Reports(ctx context.Context, limit int) ([]store.ReportInfo, error) {
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	limit = min(limit, MaxLimit)
+	limit = sqlstore.Limit(limit)
 	out := []store.ReportInfo{}
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `

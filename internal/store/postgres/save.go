@@ -3,10 +3,7 @@ package postgres
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -18,6 +15,7 @@ import (
 
 	"github.com/sahelwatch/sahelwatch/internal/event"
 	"github.com/sahelwatch/sahelwatch/internal/store"
+	"github.com/sahelwatch/sahelwatch/internal/store/internal/sqlstore"
 )
 
 // maxWindow caps Merger.Window so a bad merger cannot lock or scan the
@@ -45,25 +43,10 @@ const bucketDays = 7
 // date buckets its events may merge into, so merging is as safe as with
 // one writer.
 func (s *Store) SaveReport(ctx context.Context, r *event.Report, events []event.Event, m store.Merger) (store.IngestResult, error) {
-	if r == nil {
-		return store.IngestResult{}, errors.New("postgres: save report: nil report")
+	if err := sqlstore.CheckReport(r); err != nil {
+		return store.IngestResult{}, fmt.Errorf("postgres: save report: %w", err)
 	}
-	if r.Doc == "" {
-		return store.IngestResult{}, errors.New("postgres: save report: report has no doc name")
-	}
-	hash := r.Hash
-	if hash == "" {
-		b := r.Raw
-		if len(b) == 0 {
-			b = []byte(r.Text)
-		}
-		sum := sha256.Sum256(b)
-		hash = hex.EncodeToString(sum[:])
-	}
-	var sig []byte
-	if syn, ok := m.(store.Syndicator); ok {
-		sig = syn.Signature(r)
-	}
+	hash, sig := sqlstore.ReportHash(r), sqlstore.Signature(r, m)
 	var res store.IngestResult
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		res = store.IngestResult{}
@@ -182,13 +165,11 @@ func (sv *saver) save(events []event.Event, m store.Merger, res *store.IngestRes
 	}
 	// The old version's events lose a source and may be deleted: lock their
 	// buckets too, so no concurrent saver merges into an event going away.
-	var oldID int64
-	var oldDoc string
-	err := sv.tx.QueryRow(sv.ctx, `SELECT id, doc FROM reports
-		WHERE doc = $1 OR ($2 <> '' AND url = $2)
-		ORDER BY doc = $1 DESC, id LIMIT 1`, text(r.Doc), text(r.URL)).Scan(&oldID, &oldDoc)
-	switch {
-	case err == nil:
+	oldID, _, found, err := sv.Previous()
+	if err != nil {
+		return err
+	}
+	if found {
 		old, err := queryEvents(sv.ctx, sv.tx, `SELECT `+eventCols+` FROM events WHERE id IN
 			(SELECT event_id FROM event_sources WHERE report_id = $1 UNION SELECT event_id FROM evidence WHERE report_id = $1)`, oldID)
 		if err != nil {
@@ -197,62 +178,38 @@ func (sv *saver) save(events []event.Event, m store.Merger, res *store.IngestRes
 		for _, e := range old {
 			keys = bucketKeys(keys, e, 0)
 		}
-	case !isNoRows(err):
-		return err
 	}
 	keys, shared := sv.syndicationKeys(keys)
 	if err := lockAll(sv.ctx, sv.tx, keys, shared); err != nil {
 		return fmt.Errorf("lock: %w", err)
 	}
-
 	// Under the locks, look again: another saver may have stored this
 	// report, or a version of it, while we waited.
-	err = sv.tx.QueryRow(sv.ctx, `SELECT id FROM reports WHERE hash = $1`, sv.hash).Scan(&res.ReportID)
-	if err == nil {
-		res.Duplicate = true
-		return nil
+	return sqlstore.Save(sv, events, m, res)
+}
+
+func (sv *saver) Report() *event.Report { return sv.r }
+func (sv *saver) ReportID() int64       { return sv.reportID }
+
+func (sv *saver) StoredHash() (int64, bool, error) {
+	var id int64
+	err := sv.tx.QueryRow(sv.ctx, `SELECT id FROM reports WHERE hash = $1`, sv.hash).Scan(&id)
+	if isNoRows(err) {
+		return 0, false, nil
 	}
-	if !isNoRows(err) {
-		return err
-	}
-	err = sv.tx.QueryRow(sv.ctx, `SELECT id, doc FROM reports
+	return id, err == nil, err
+}
+
+func (sv *saver) Previous() (int64, string, bool, error) {
+	var id int64
+	var doc string
+	err := sv.tx.QueryRow(sv.ctx, `SELECT id, doc FROM reports
 		WHERE doc = $1 OR ($2 <> '' AND url = $2)
-		ORDER BY doc = $1 DESC, id LIMIT 1`, text(r.Doc), text(r.URL)).Scan(&oldID, &oldDoc)
-	switch {
-	case err == nil:
-		if err := sv.replaceReport(oldID, oldDoc); err != nil {
-			return err
-		}
-		res.Updated = true
-	case isNoRows(err):
-		orig, err := sv.findOriginal(m)
-		if err != nil {
-			return fmt.Errorf("syndication: %w", err)
-		}
-		if err := sv.insertReport(); err != nil {
-			return err
-		}
-		if orig.id != 0 {
-			res.ReportID, res.CopyOf = sv.reportID, orig.doc
-			return sv.saveCopy(orig)
-		}
-	default:
-		return err
+		ORDER BY doc = $1 DESC, id LIMIT 1`, text(sv.r.Doc), text(sv.r.URL)).Scan(&id, &doc)
+	if isNoRows(err) {
+		return 0, "", false, nil
 	}
-	res.ReportID = sv.reportID
-	for i := range events {
-		merged, err := sv.saveEvent(i, events[i], m)
-		if err != nil {
-			return fmt.Errorf("event %d: %w", i, err)
-		}
-		if merged {
-			res.Merged++
-		} else {
-			res.Added++
-		}
-	}
-	// Copies of an earlier version follow the report to its new events.
-	return sv.attachCopies(sv.reportID, sv.r.Doc)
+	return id, doc, err == nil, err
 }
 
 func published(t time.Time) *time.Time {
@@ -268,7 +225,7 @@ func (sv *saver) reportValues() []any {
 		published(r.Published), text(r.DateSource), sv.hash, text(r.Text), sv.now}
 }
 
-func (sv *saver) insertReport() error {
+func (sv *saver) InsertReport() error {
 	err := sv.tx.QueryRow(sv.ctx, `INSERT INTO reports
 		(doc, url, outlet, title, author, lang, format, published, date_source, hash, text, ingested_at, signature, copy_of)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
@@ -279,10 +236,10 @@ func (sv *saver) insertReport() error {
 	return nil
 }
 
-// replaceReport turns stored report id into the new version: it detaches
+// ReplaceReport turns stored report id into the new version: it detaches
 // the old version's sources and evidence, deletes events left unsourced
 // and records the change on the events that survive through other reports.
-func (sv *saver) replaceReport(id int64, oldDoc string) error {
+func (sv *saver) ReplaceReport(id int64, oldDoc string) error {
 	sv.reportID = id
 	rows, err := sv.tx.Query(sv.ctx, `SELECT event_id FROM event_sources WHERE report_id = $1
 		UNION SELECT event_id FROM evidence WHERE report_id = $1 ORDER BY 1`, id)
@@ -325,7 +282,7 @@ func (sv *saver) replaceReport(id int64, oldDoc string) error {
 		if err := sv.reindex(eid); err != nil {
 			return err
 		}
-		if err := sv.revision(eid, "updated", changes); err != nil {
+		if err := sv.Revision(eid, "updated", changes); err != nil {
 			return err
 		}
 	}
@@ -349,8 +306,8 @@ func (sv *saver) reindex(id string) error {
 	return nil
 }
 
-func (sv *saver) revision(id, action string, changes map[string]string) error {
-	b, err := json.Marshal(nonNil(changes))
+func (sv *saver) Revision(id, action string, changes map[string]string) error {
+	b, err := json.Marshal(sqlstore.NonNil(changes))
 	if err != nil {
 		return err
 	}
@@ -358,32 +315,24 @@ func (sv *saver) revision(id, action string, changes map[string]string) error {
 		id, sv.now, text(sv.r.Doc), action, string(b))
 }
 
-// saveEvent stores incoming event i, merged or new, and reports whether it
+// SaveEvent stores incoming event i, merged or new, and reports whether it
 // was merged.
-func (sv *saver) saveEvent(i int, e event.Event, m store.Merger) (bool, error) {
+func (sv *saver) SaveEvent(i int, e event.Event, m store.Merger) (bool, error) {
 	e.Doc = sv.r.Doc
 	if m != nil && !e.Date.IsZero() {
-		w := window(e, m)
-		q := `SELECT ` + eventCols + ` FROM events WHERE kind = $1 AND event_date BETWEEN $2 AND $3`
-		args := []any{text(string(e.Kind)), toDate(e.Date).AddDate(0, 0, -w), toDate(e.Date).AddDate(0, 0, w)}
-		if am, ok := m.(store.AreaMerger); ok && e.Place.Known() {
-			// only events near enough to merge, and those with no point
-			minLat, maxLat, minLon, maxLon := store.BBox(e.Place.Lat, e.Place.Lon, am.RadiusKm(e))
-			q += ` AND (latitude BETWEEN $4 AND $5 AND longitude BETWEEN $6 AND $7 OR latitude = 0 AND longitude = 0)`
-			args = append(args, minLat, maxLat, minLon, maxLon)
-		}
-		cands, err := queryEvents(sv.ctx, sv.tx, q+` ORDER BY event_date, id`, args...)
+		w := sqlstore.Window(e, m)
+		p := sqlstore.Params{Dollar: true}
+		q := sqlstore.CandidateQuery(e, m, &p, text(string(e.Kind)), toDate(e.Date).AddDate(0, 0, -w), toDate(e.Date).AddDate(0, 0, w))
+		cands, err := queryEvents(sv.ctx, sv.tx, q, p.Args...)
 		if err != nil {
 			return false, fmt.Errorf("candidates: %w", err)
 		}
-		if len(cands) > 0 {
-			idx, merged, rules := m.Merge(e, cands)
-			if idx >= len(cands) {
-				return false, fmt.Errorf("merger chose candidate %d of %d", idx, len(cands))
-			}
-			if idx >= 0 {
-				return true, sv.merge(e, cands[idx], merged, rules)
-			}
+		idx, merged, rules, err := sqlstore.PickCandidate(m, e, cands)
+		if err != nil {
+			return false, err
+		}
+		if idx >= 0 {
+			return true, sv.merge(e, cands[idx], merged, rules)
 		}
 	}
 	return false, sv.insertEvent(i, e)
@@ -403,7 +352,7 @@ func (sv *saver) insertEvent(i int, e event.Event) error {
 	if err := sv.attach(id, e); err != nil {
 		return err
 	}
-	return sv.revision(id, "created", nil)
+	return sv.Revision(id, "created", nil)
 }
 
 // freeID returns want if no stored event has it, else an ID derived from
@@ -413,12 +362,7 @@ func (sv *saver) freeID(want string, i int) (string, error) {
 	for n := 0; ; n++ {
 		id := want
 		if id == "" || n > 0 {
-			key := sv.hash + "/" + strconv.Itoa(i)
-			if n > 1 {
-				key += "/" + strconv.Itoa(n)
-			}
-			sum := sha256.Sum256([]byte(key))
-			id = "SW" + hex.EncodeToString(sum[:6])
+			id = sqlstore.DerivedID(sv.hash, i, n)
 		}
 		var taken bool
 		if err := sv.tx.QueryRow(sv.ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE id = $1)`, id).Scan(&taken); err != nil {
@@ -483,18 +427,10 @@ func (sv *saver) merge(incoming, stored, merged event.Event, rules map[string]st
 	if err := sv.attach(stored.ID, incoming); err != nil {
 		return err
 	}
-	if err := sv.revision(stored.ID, "merged", rules); err != nil {
+	if err := sv.Revision(stored.ID, "merged", rules); err != nil {
 		return err
 	}
-	rulesJSON, err := json.Marshal(nonNil(rules))
-	if err != nil {
-		return err
-	}
-	before, err := json.Marshal(snapshot(stored))
-	if err != nil {
-		return err
-	}
-	in, err := json.Marshal(snapshot(incoming))
+	rulesJSON, before, in, err := sqlstore.MergeRecord(rules, stored, incoming)
 	if err != nil {
 		return err
 	}
@@ -509,31 +445,6 @@ func (sv *saver) merge(incoming, stored, merged event.Event, rules map[string]st
 // becomes "\ufffd" too, which is still valid JSON).
 func jsonText(b []byte) string {
 	return strings.ReplaceAll(string(b), `\u0000`, `\ufffd`)
-}
-
-func nonNil(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
-	}
-	return m
-}
-
-// eventSnapshot is an event with the fields event.Event's JSON tags hide,
-// for the merge record.
-type eventSnapshot struct {
-	event.Event
-	Date   string      `json:"event_date"`
-	Actor1 event.Actor `json:"actor1"`
-	Actor2 event.Actor `json:"actor2"`
-	Place  event.Place `json:"place"`
-}
-
-func snapshot(e event.Event) eventSnapshot {
-	var d string
-	if !e.Date.IsZero() {
-		d = e.Date.Format("2006-01-02")
-	}
-	return eventSnapshot{Event: e, Date: d, Actor1: e.Actor1, Actor2: e.Actor2, Place: e.Place}
 }
 
 // RecordFailure notes that doc could not be ingested. It adds a row to the

@@ -2,14 +2,14 @@ package postgres
 
 import (
 	"strconv"
-	"time"
 
 	"github.com/sahelwatch/sahelwatch/internal/store"
+	"github.com/sahelwatch/sahelwatch/internal/store/internal/sqlstore"
 )
 
 // copyWindow is how far apart in publication date a copy and its original
-// may be, as in the SQLite store.
-const copyWindow = 14 * 24 * time.Hour
+// may be, as in the SQLite store (see sqlstore.CopyWindow).
+const copyWindow = sqlstore.CopyWindow
 
 // lockSyndication is the lock space of publication-week buckets; lockAnyDate
 // is taken shared by every dated report and exclusively by undated ones,
@@ -37,15 +37,12 @@ func (sv *saver) syndicationKeys(keys []int32) (excl, shared []int32) {
 	return keys, []int32{lockAnyDate}
 }
 
-type original struct {
-	id  int64
-	doc string
-}
+type original = sqlstore.Original
 
-// findOriginal returns the stored independent report that r reprints, by
+// FindOriginal returns the stored independent report that r reprints, by
 // m's signatures, or the zero original. Reports with no publication date
 // are compared with everything.
-func (sv *saver) findOriginal(m store.Merger) (original, error) {
+func (sv *saver) FindOriginal(m store.Merger) (original, error) {
 	syn, ok := m.(store.Syndicator)
 	if !ok || sv.signature == nil {
 		return original{}, nil
@@ -61,55 +58,24 @@ func (sv *saver) findOriginal(m store.Merger) (original, error) {
 		return original{}, err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var o original
-		var sig []byte
-		if err := rows.Scan(&o.id, &o.doc, &sig); err != nil {
-			return original{}, err
-		}
-		if syn.SameStory(sv.signature, sig) {
-			sv.copyOf = o.id
-			return o, nil
-		}
-	}
-	return original{}, rows.Err()
+	o, err := sqlstore.MatchOriginal(rows, sv.signature, syn)
+	sv.copyOf = o.ID
+	return o, err
 }
 
-// saveCopy records the report just inserted as a syndicated copy of o:
-// each of o's events gains a source row for the copy, marked copy_of, with
-// o's excerpt and figure. The copy's own extraction is not stored.
-func (sv *saver) saveCopy(o original) error {
-	rows, err := sv.tx.Query(sv.ctx, `SELECT event_id FROM event_sources WHERE report_id = $1 ORDER BY id`, o.id)
+// EventsOfReport lists the events report id is a direct source of.
+func (sv *saver) EventsOfReport(id int64) ([]string, error) {
+	rows, err := sv.tx.Query(sv.ctx, `SELECT event_id FROM event_sources WHERE report_id = $1 ORDER BY id`, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if err := sv.attachCopies(o.id, o.doc); err != nil {
-		return err
-	}
-	for _, id := range ids {
-		if err := sv.revision(id, "syndicated", map[string]string{"copy": sv.r.Doc, "url": sv.r.URL, "copy_of": o.doc}); err != nil {
-			return err
-		}
-	}
-	return nil
+	defer rows.Close()
+	return sqlstore.ScanStrings(rows)
 }
 
-// attachCopies gives every copy of report origID a source row on each
+// AttachCopies gives every copy of report origID a source row on each
 // event origID is a source of, where it has none yet.
-func (sv *saver) attachCopies(origID int64, origDoc string) error {
+func (sv *saver) AttachCopies(origID int64, origDoc string) error {
 	return sv.exec(`INSERT INTO event_sources (event_id, report_id, doc, url, outlet, published, excerpt, fatalities, copy_of)
 		SELECT s.event_id, c.id, c.doc, c.url, c.outlet, coalesce(to_char(c.published AT TIME ZONE 'UTC', 'YYYY-MM-DD'), ''),
 			s.excerpt, s.fatalities, $1

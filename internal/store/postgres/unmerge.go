@@ -2,13 +2,13 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sahelwatch/sahelwatch/internal/event"
 	"github.com/sahelwatch/sahelwatch/internal/store"
+	"github.com/sahelwatch/sahelwatch/internal/store/internal/sqlstore"
 )
 
 // Unmerge undoes the merge of report doc into event id; see store.Store
@@ -84,10 +84,10 @@ func (s *Store) Unmerge(ctx context.Context, id, doc string) (string, error) {
 				return err
 			}
 		}
-		if err := sv.revision(id, "unmerged", map[string]string{"split_off": newID}); err != nil {
+		if err := sv.Revision(id, "unmerged", map[string]string{"split_off": newID}); err != nil {
 			return err
 		}
-		return sv.revision(newID, "unmerged", map[string]string{"from": id})
+		return sv.Revision(newID, "unmerged", map[string]string{"from": id})
 	})
 	if err != nil {
 		return "", fmt.Errorf("postgres: unmerge %q from %q: %w", doc, id, err)
@@ -96,17 +96,4 @@ func (s *Store) Unmerge(ctx context.Context, id, doc string) (string, error) {
 }
 
 // unsnapshot reads an event back from its merge-record JSON.
-func unsnapshot(s string) (event.Event, error) {
-	var snap eventSnapshot
-	if err := json.Unmarshal([]byte(s), &snap); err != nil {
-		return event.Event{}, err
-	}
-	e := snap.Event
-	e.Actor1, e.Actor2, e.Place = snap.Actor1, snap.Actor2, snap.Place
-	if snap.Date != "" {
-		if d, err := parseDay(snap.Date); err == nil {
-			e.Date = d
-		}
-	}
-	return e, nil
-}
+func unsnapshot(s string) (event.Event, error) { return sqlstore.Unsnapshot([]byte(s)) }

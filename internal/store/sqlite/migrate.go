@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/sahelwatch/sahelwatch/internal/store/internal/sqlstore"
 )
 
 // migration is one schema step. Steps run in order, each in its own
@@ -215,23 +217,17 @@ func (s *Store) migrateStep(ctx context.Context, i int) error {
 		return err
 	}
 	defer tx.Rollback()
-	v, err := version(ctx, tx)
+	err = sqlstore.MigrateStep(i, len(migrations),
+		func() (int, error) { return version(ctx, tx) },
+		func() error { return migrations[i](ctx, tx) },
+		func(v int) error {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_version(version) VALUES (?)`, v)
+			return err
+		})
 	if err != nil {
-		return err
-	}
-	if v > len(migrations) {
-		return fmt.Errorf("database schema version %d is newer than this build's %d", v, len(migrations))
-	}
-	if v > i {
-		return nil
-	}
-	if err := migrations[i](ctx, tx); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version(version) VALUES (?)`, i+1); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -3,22 +3,21 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"unicode"
 
 	"github.com/sahelwatch/sahelwatch/internal/event"
 	"github.com/sahelwatch/sahelwatch/internal/store"
+	"github.com/sahelwatch/sahelwatch/internal/store/internal/sqlstore"
 )
 
-// Page sizes for Events.
+// Page sizes for Events, the same in every SQL store.
 const (
-	DefaultLimit = 100
-	MaxLimit     = 1000
+	DefaultLimit = sqlstore.DefaultLimit
+	MaxLimit     = sqlstore.MaxLimit
 )
 
 // ErrBadFilter is wrapped by the errors Events and CountEvents return for
@@ -55,7 +54,7 @@ func where(f store.Filter, page bool) (string, []any) {
 	if f.EventType != "" {
 		add(`event_type = ?`, f.EventType)
 	}
-	if a := strings.TrimSpace(strings.ReplaceAll(fold(f.Actor), "\x1f", "")); a != "" {
+	if a := sqlstore.ActorQuery(f.Actor); a != "" {
 		add(`instr(actors_folded, ?) > 0`, a)
 	}
 	if f.Country != "" {
@@ -84,14 +83,7 @@ func where(f store.Filter, page bool) (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-// finite keeps NaN out of SQL, where it would become NULL and match nothing
-// silently; an infinite bound is as good as none.
-func finite(x float64) float64 {
-	if math.IsNaN(x) {
-		return 0
-	}
-	return math.Max(-math.MaxFloat64, math.Min(x, math.MaxFloat64))
-}
+var finite = sqlstore.Finite
 
 // ftsQuery turns free user text into an FTS5 query that cannot be a
 // syntax error: every run of letters and digits becomes a quoted string,
@@ -122,33 +114,12 @@ var sorts = map[string]sortSpec{
 	"fatalities": {"fatalities", ` ORDER BY fatalities DESC, id DESC`, `(fatalities, id) < (?, ?)`, true},
 }
 
-// cursor is the position after the last row of a page. Encoded as base64
-// JSON, it is opaque to callers but easy to inspect when debugging.
-type cursor struct {
-	Sort  string `json:"s"`
-	Date  string `json:"d,omitempty"`
-	Fatal int    `json:"f,omitempty"`
-	ID    string `json:"id"`
-}
+type cursor = sqlstore.Cursor
 
-func encodeCursor(c cursor) string {
-	b, _ := json.Marshal(c) // a struct of strings and ints always marshals
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+var encodeCursor = sqlstore.EncodeCursor
 
 func decodeCursor(s, sort string) (cursor, error) {
-	var c cursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return c, fmt.Errorf("%w: malformed cursor", ErrBadFilter)
-	}
-	if err := json.Unmarshal(b, &c); err != nil || c.ID == "" {
-		return c, fmt.Errorf("%w: malformed cursor", ErrBadFilter)
-	}
-	if c.Sort != sort {
-		return c, fmt.Errorf("%w: cursor is for sort %q, not %q", ErrBadFilter, c.Sort, sort)
-	}
-	return c, nil
+	return sqlstore.DecodeCursor(s, sort, ErrBadFilter)
 }
 
 // Events lists the events matching f, one page at a time, with sources
@@ -163,11 +134,7 @@ func (s *Store) Events(ctx context.Context, f store.Filter) ([]event.Event, stri
 	if !ok {
 		return nil, "", fmt.Errorf("sqlite: events: %w: unknown sort %q", ErrBadFilter, f.Sort)
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	limit = min(limit, MaxLimit)
+	limit := sqlstore.Limit(f.Limit)
 
 	cond, args := where(f, true)
 	if f.Cursor != "" {
@@ -204,15 +171,7 @@ func (s *Store) Events(ctx context.Context, f store.Filter) ([]event.Event, stri
 	if err != nil {
 		return nil, "", fmt.Errorf("sqlite: events: %w", err)
 	}
-	var next string
-	if len(evs) > limit {
-		evs = evs[:limit]
-		last := evs[limit-1]
-		next = encodeCursor(cursor{Sort: spec.name, Date: formatDate(last.Date), Fatal: last.Fatalities, ID: last.ID})
-	}
-	if evs == nil {
-		evs = []event.Event{}
-	}
+	evs, next := sqlstore.Page(evs, limit, spec.name, func(e event.Event) string { return formatDate(e.Date) })
 	return evs, next, nil
 }
 
@@ -272,10 +231,7 @@ func (s *Store) Event(ctx context.Context, id string) (store.EventDetail, error)
 // Failures have Status "failed", the reason in Error and no events; their
 // IDs number the failure log, not the reports.
 func (s *Store) Reports(ctx context.Context, limit int) ([]store.ReportInfo, error) {
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	limit = min(limit, MaxLimit)
+	limit = sqlstore.Limit(limit)
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: reports: %w", err)

@@ -2,9 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/sahelwatch/sahelwatch/internal/event"
 	"github.com/sahelwatch/sahelwatch/internal/store"
+	"github.com/sahelwatch/sahelwatch/internal/store/internal/sqlstore"
 )
 
 // maxWindow caps Merger.Window so a bad merger cannot scan the whole table
@@ -36,30 +35,15 @@ const maxWindow = 3660
 // when free; otherwise (or when empty) the store derives one from the
 // report hash and the event's index.
 func (s *Store) SaveReport(ctx context.Context, r *event.Report, events []event.Event, m store.Merger) (store.IngestResult, error) {
-	if r == nil {
-		return store.IngestResult{}, errors.New("sqlite: save report: nil report")
+	if err := sqlstore.CheckReport(r); err != nil {
+		return store.IngestResult{}, fmt.Errorf("sqlite: save report: %w", err)
 	}
-	if r.Doc == "" {
-		return store.IngestResult{}, errors.New("sqlite: save report: report has no doc name")
-	}
-	hash := r.Hash
-	if hash == "" {
-		b := r.Raw
-		if len(b) == 0 {
-			b = []byte(r.Text)
-		}
-		sum := sha256.Sum256(b)
-		hash = hex.EncodeToString(sum[:])
-	}
-	var sig []byte
-	if syn, ok := m.(store.Syndicator); ok {
-		sig = syn.Signature(r)
-	}
+	hash, sig := sqlstore.ReportHash(r), sqlstore.Signature(r, m)
 	var res store.IngestResult
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		res = store.IngestResult{}
 		sv := saver{ctx: ctx, tx: tx, r: r, hash: hash, now: formatTime(s.now()), signature: sig}
-		return sv.save(events, m, &res)
+		return sqlstore.Save(&sv, events, m, &res)
 	})
 	if err != nil {
 		return store.IngestResult{}, fmt.Errorf("sqlite: save report %q: %w", r.Doc, err)
@@ -99,57 +83,28 @@ func (sv *saver) exec(q string, args ...any) (sql.Result, error) {
 	return st.ExecContext(sv.ctx, args...)
 }
 
-func (sv *saver) save(events []event.Event, m store.Merger, res *store.IngestResult) error {
-	err := sv.tx.QueryRowContext(sv.ctx, `SELECT id FROM reports WHERE hash = ?`, sv.hash).Scan(&res.ReportID)
-	if err == nil {
-		res.Duplicate = true
-		return nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
+func (sv *saver) Report() *event.Report { return sv.r }
+func (sv *saver) ReportID() int64       { return sv.reportID }
 
-	var oldID int64
-	var oldDoc string
-	err = sv.tx.QueryRowContext(sv.ctx, `SELECT id, doc FROM reports
+func (sv *saver) StoredHash() (int64, bool, error) {
+	var id int64
+	err := sv.tx.QueryRowContext(sv.ctx, `SELECT id FROM reports WHERE hash = ?`, sv.hash).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return id, err == nil, err
+}
+
+func (sv *saver) Previous() (int64, string, bool, error) {
+	var id int64
+	var doc string
+	err := sv.tx.QueryRowContext(sv.ctx, `SELECT id, doc FROM reports
 		WHERE doc = ? OR (? <> '' AND url = ?)
-		ORDER BY doc = ? DESC, id LIMIT 1`, sv.r.Doc, sv.r.URL, sv.r.URL, sv.r.Doc).Scan(&oldID, &oldDoc)
-	switch {
-	case err == nil:
-		if err := sv.replaceReport(oldID, oldDoc); err != nil {
-			return err
-		}
-		res.Updated = true
-	case errors.Is(err, sql.ErrNoRows):
-		orig, err := sv.findOriginal(m)
-		if err != nil {
-			return fmt.Errorf("syndication: %w", err)
-		}
-		if err := sv.insertReport(); err != nil {
-			return err
-		}
-		if orig.id != 0 {
-			res.ReportID, res.CopyOf = sv.reportID, orig.doc
-			return sv.saveCopy(orig)
-		}
-	default:
-		return err
+		ORDER BY doc = ? DESC, id LIMIT 1`, sv.r.Doc, sv.r.URL, sv.r.URL, sv.r.Doc).Scan(&id, &doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", false, nil
 	}
-	res.ReportID = sv.reportID
-
-	for i := range events {
-		merged, err := sv.saveEvent(i, events[i], m)
-		if err != nil {
-			return fmt.Errorf("event %d: %w", i, err)
-		}
-		if merged {
-			res.Merged++
-		} else {
-			res.Added++
-		}
-	}
-	// Copies of an earlier version follow the report to its new events.
-	return sv.attachCopies(sv.reportID, sv.r.Doc)
+	return id, doc, err == nil, err
 }
 
 func (sv *saver) reportValues() []any {
@@ -158,7 +113,7 @@ func (sv *saver) reportValues() []any {
 		formatTime(r.Published), r.DateSource, sv.hash, r.Text, sv.now}
 }
 
-func (sv *saver) insertReport() error {
+func (sv *saver) InsertReport() error {
 	res, err := sv.exec(`INSERT INTO reports
 		(doc, url, outlet, title, author, lang, format, published, date_source, hash, text, ingested_at, status, error, signature, copy_of)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', '', ?, ?)`, append(sv.reportValues(), sv.signature, sv.copyOf)...)
@@ -169,27 +124,19 @@ func (sv *saver) insertReport() error {
 	return err
 }
 
-// replaceReport turns stored report id into the new version: it detaches
+// ReplaceReport turns stored report id into the new version: it detaches
 // the old version's sources and evidence, deletes events left unsourced
 // and records the change on the events that survive through other reports.
-func (sv *saver) replaceReport(id int64, oldDoc string) error {
+func (sv *saver) ReplaceReport(id int64, oldDoc string) error {
 	sv.reportID = id
 	rows, err := sv.tx.QueryContext(sv.ctx, `SELECT event_id FROM event_sources WHERE report_id = ?
 		UNION SELECT event_id FROM evidence WHERE report_id = ?`, id, id)
 	if err != nil {
 		return err
 	}
-	var affected []string
-	for rows.Next() {
-		var eid string
-		if err := rows.Scan(&eid); err != nil {
-			rows.Close()
-			return err
-		}
-		affected = append(affected, eid)
-	}
+	affected, err := sqlstore.ScanStrings(rows)
 	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err != nil {
 		return err
 	}
 	if _, err := sv.exec(`DELETE FROM event_sources WHERE report_id = ? OR report_id IN (SELECT id FROM reports WHERE copy_of = ?)`, id, id); err != nil {
@@ -229,7 +176,7 @@ func (sv *saver) replaceReport(id int64, oldDoc string) error {
 		if err := sv.reindex(eid); err != nil {
 			return err
 		}
-		if err := sv.revision(eid, "updated", changes); err != nil {
+		if err := sv.Revision(eid, "updated", changes); err != nil {
 			return err
 		}
 	}
@@ -264,11 +211,8 @@ func (sv *saver) reindex(id string) error {
 	return nil
 }
 
-func (sv *saver) revision(id, action string, changes map[string]string) error {
-	if changes == nil {
-		changes = map[string]string{}
-	}
-	b, err := json.Marshal(changes)
+func (sv *saver) Revision(id, action string, changes map[string]string) error {
+	b, err := json.Marshal(sqlstore.NonNil(changes))
 	if err != nil {
 		return err
 	}
@@ -277,32 +221,24 @@ func (sv *saver) revision(id, action string, changes map[string]string) error {
 	return err
 }
 
-// saveEvent stores incoming event i, merged or new, and reports whether it
+// SaveEvent stores incoming event i, merged or new, and reports whether it
 // was merged.
-func (sv *saver) saveEvent(i int, e event.Event, m store.Merger) (bool, error) {
+func (sv *saver) SaveEvent(i int, e event.Event, m store.Merger) (bool, error) {
 	e.Doc = sv.r.Doc
 	if m != nil && !e.Date.IsZero() {
-		w := min(max(m.Window(e), 0), maxWindow)
-		q := `SELECT ` + eventCols + ` FROM events WHERE kind = ? AND event_date BETWEEN ? AND ?`
-		args := []any{string(e.Kind), formatDate(e.Date.AddDate(0, 0, -w)), formatDate(e.Date.AddDate(0, 0, w))}
-		if am, ok := m.(store.AreaMerger); ok && e.Place.Known() {
-			// only events near enough to merge, and those with no point
-			minLat, maxLat, minLon, maxLon := store.BBox(e.Place.Lat, e.Place.Lon, am.RadiusKm(e))
-			q += ` AND (latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ? OR latitude = 0 AND longitude = 0)`
-			args = append(args, minLat, maxLat, minLon, maxLon)
-		}
-		cands, err := queryEvents(sv.ctx, sv.tx, q+` ORDER BY event_date, id`, args...)
+		w := sqlstore.Window(e, m)
+		p := sqlstore.Params{Dollar: false}
+		q := sqlstore.CandidateQuery(e, m, &p, string(e.Kind), formatDate(e.Date.AddDate(0, 0, -w)), formatDate(e.Date.AddDate(0, 0, w)))
+		cands, err := queryEvents(sv.ctx, sv.tx, q, p.Args...)
 		if err != nil {
 			return false, fmt.Errorf("candidates: %w", err)
 		}
-		if len(cands) > 0 {
-			idx, merged, rules := m.Merge(e, cands)
-			if idx >= len(cands) {
-				return false, fmt.Errorf("merger chose candidate %d of %d", idx, len(cands))
-			}
-			if idx >= 0 {
-				return true, sv.merge(e, cands[idx], merged, rules)
-			}
+		idx, merged, rules, err := sqlstore.PickCandidate(m, e, cands)
+		if err != nil {
+			return false, err
+		}
+		if idx >= 0 {
+			return true, sv.merge(e, cands[idx], merged, rules)
 		}
 	}
 	return false, sv.insertEvent(i, e)
@@ -323,7 +259,7 @@ func (sv *saver) insertEvent(i int, e event.Event) error {
 	if err := sv.attach(id, e); err != nil {
 		return err
 	}
-	return sv.revision(id, "created", nil)
+	return sv.Revision(id, "created", nil)
 }
 
 // freeID returns want if no stored event has it, else an ID derived from
@@ -332,12 +268,7 @@ func (sv *saver) freeID(want string, i int) (string, error) {
 	for n := 0; ; n++ {
 		id := want
 		if id == "" || n > 0 {
-			key := sv.hash + "/" + strconv.Itoa(i)
-			if n > 1 {
-				key += "/" + strconv.Itoa(n)
-			}
-			sum := sha256.Sum256([]byte(key))
-			id = "SW" + hex.EncodeToString(sum[:6])
+			id = sqlstore.DerivedID(sv.hash, i, n)
 		}
 		var one int
 		err := sv.tx.QueryRowContext(sv.ctx, `SELECT 1 FROM events WHERE id = ?`, id).Scan(&one)
@@ -400,45 +331,16 @@ func (sv *saver) merge(incoming, stored, merged event.Event, rules map[string]st
 	if err := sv.attach(stored.ID, incoming); err != nil {
 		return err
 	}
-	if err := sv.revision(stored.ID, "merged", rules); err != nil {
+	if err := sv.Revision(stored.ID, "merged", rules); err != nil {
 		return err
 	}
-	rulesJSON, err := json.Marshal(nonNil(rules))
-	if err != nil {
-		return err
-	}
-	before, err := json.Marshal(snapshot(stored))
-	if err != nil {
-		return err
-	}
-	in, err := json.Marshal(snapshot(incoming))
+	rulesJSON, before, in, err := sqlstore.MergeRecord(rules, stored, incoming)
 	if err != nil {
 		return err
 	}
 	_, err = sv.exec(`INSERT INTO merges(event_id, report_id, doc, at, rules, before, incoming) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		stored.ID, sv.reportID, sv.r.Doc, sv.now, string(rulesJSON), string(before), string(in))
 	return err
-}
-
-func nonNil(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
-	}
-	return m
-}
-
-// eventSnapshot is an event with the fields event.Event's JSON tags hide,
-// for the merge record.
-type eventSnapshot struct {
-	event.Event
-	Date   string      `json:"event_date"`
-	Actor1 event.Actor `json:"actor1"`
-	Actor2 event.Actor `json:"actor2"`
-	Place  event.Place `json:"place"`
-}
-
-func snapshot(e event.Event) eventSnapshot {
-	return eventSnapshot{Event: e, Date: formatDate(e.Date), Actor1: e.Actor1, Actor2: e.Actor2, Place: e.Place}
 }
 
 // RecordFailure notes that doc could not be ingested. It adds a row to the
