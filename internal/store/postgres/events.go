@@ -21,6 +21,8 @@ type querier interface {
 const (
 	eventCols      = sqlstore.EventCols
 	eventWriteCols = sqlstore.EventWriteCols
+	sourceCols     = sqlstore.SourceCols
+	evidenceCols   = sqlstore.EvidenceCols
 )
 
 func eventValues(e *event.Event) []any { return sqlstore.EventValues(e, text, toDate(e.Date)) }
@@ -66,7 +68,7 @@ func loadChildren(ctx context.Context, q querier, evs []event.Event) error {
 		return nil
 	}
 	ids, byID := sqlstore.Children(evs)
-	rows, err := q.Query(ctx, `SELECT `+sqlstore.SourceCols+`
+	rows, err := q.Query(ctx, `SELECT `+sourceCols+`
 		FROM event_sources WHERE event_id = ANY($1) ORDER BY id`, ids)
 	if err != nil {
 		return fmt.Errorf("sources: %w", err)
@@ -76,7 +78,7 @@ func loadChildren(ctx context.Context, q querier, evs []event.Event) error {
 	if err != nil {
 		return fmt.Errorf("sources: %w", err)
 	}
-	rows, err = q.Query(ctx, `SELECT `+sqlstore.EvidenceCols+`
+	rows, err = q.Query(ctx, `SELECT `+evidenceCols+`
 		FROM evidence WHERE event_id = ANY($1) ORDER BY id`, ids)
 	if err != nil {
 		return fmt.Errorf("evidence: %w", err)

@@ -18,10 +18,6 @@ import (
 	"github.com/sahelwatch/sahelwatch/internal/store/internal/sqlstore"
 )
 
-// maxWindow caps Merger.Window so a bad merger cannot lock or scan the
-// whole table.
-const maxWindow = 3660
-
 // Advisory lock spaces within lockSpace's keys: the second key of a lock
 // is (space<<28 | value), so spaces never collide.
 const (
@@ -147,13 +143,6 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-func window(e event.Event, m store.Merger) int {
-	if m == nil {
-		return 0
-	}
-	return min(max(m.Window(e), 0), maxWindow)
-}
-
 func (sv *saver) save(events []event.Event, m store.Merger, res *store.IngestResult) error {
 	r := sv.r
 	keys := []int32{lockKey(lockReport, "h:"+sv.hash), lockKey(lockReport, "d:"+r.Doc)}
@@ -161,7 +150,7 @@ func (sv *saver) save(events []event.Event, m store.Merger, res *store.IngestRes
 		keys = append(keys, lockKey(lockReport, "u:"+r.URL))
 	}
 	for _, e := range events {
-		keys = bucketKeys(keys, e, window(e, m))
+		keys = bucketKeys(keys, e, sqlstore.Window(e, m))
 	}
 	// The old version's events lose a source and may be deleted: lock their
 	// buckets too, so no concurrent saver merges into an event going away.
@@ -359,22 +348,11 @@ func (sv *saver) insertEvent(i int, e event.Event) error {
 // the report hash and index i that no stored event has (the same IDs the
 // SQLite store derives).
 func (sv *saver) freeID(want string, i int) (string, error) {
-	for n := 0; ; n++ {
-		id := want
-		if id == "" || n > 0 {
-			id = sqlstore.DerivedID(sv.hash, i, n)
-		}
+	return sqlstore.FreeID(want, sv.hash, i, func(id string) (bool, error) {
 		var taken bool
-		if err := sv.tx.QueryRow(sv.ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE id = $1)`, id).Scan(&taken); err != nil {
-			return "", err
-		}
-		if !taken {
-			return id, nil
-		}
-		if n > 100 {
-			return "", fmt.Errorf("no free event ID for %q", want)
-		}
-	}
+		err := sv.tx.QueryRow(sv.ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE id = $1)`, id).Scan(&taken)
+		return taken, err
+	})
 }
 
 // attach adds this report as a source of event id, with e's evidence.

@@ -30,13 +30,9 @@ func (s *Store) Unmerge(ctx context.Context, id, doc string) (string, error) {
 		if err != nil {
 			return err
 		}
-		old, err := unsnapshot(before)
+		old, in, err := sqlstore.DecodeMergeRecord(before, incoming)
 		if err != nil {
-			return fmt.Errorf("merge record: before: %w", err)
-		}
-		in, err := unsnapshot(incoming)
-		if err != nil {
-			return fmt.Errorf("merge record: incoming: %w", err)
+			return err
 		}
 		// The event's buckets: no saver merges into it while it changes.
 		keys := bucketKeys(bucketKeys(nil, old, 0), in, 0)
@@ -60,10 +56,7 @@ func (s *Store) Unmerge(ctx context.Context, id, doc string) (string, error) {
 		if newID, err = sv.freeID("", 0); err != nil {
 			return err
 		}
-		in.ID, in.Doc = newID, doc
-		if in.Fatalities > 0 && in.FatalitiesHigh == 0 {
-			in.FatalitiesLow, in.FatalitiesHigh = in.Fatalities, in.Fatalities
-		}
+		in = sqlstore.SplitOff(in, newID, doc)
 		ins := append(append([]any{newID}, eventValues(&in)...), sv.now, sv.now)
 		if err := sv.exec(`INSERT INTO events (id, `+eventWriteCols+`, created_at, updated_at)
 			VALUES (`+placeholders(1, len(ins))+`)`, ins...); err != nil {
@@ -79,21 +72,10 @@ func (s *Store) Unmerge(ctx context.Context, id, doc string) (string, error) {
 		if err := sv.exec(`DELETE FROM merges WHERE id = $1`, mergeID); err != nil {
 			return err
 		}
-		for _, e := range []string{id, newID} {
-			if err := sv.reindex(e); err != nil {
-				return err
-			}
-		}
-		if err := sv.Revision(id, "unmerged", map[string]string{"split_off": newID}); err != nil {
-			return err
-		}
-		return sv.Revision(newID, "unmerged", map[string]string{"from": id})
+		return sqlstore.FinishUnmerge(sv.reindex, sv.Revision, id, newID)
 	})
 	if err != nil {
 		return "", fmt.Errorf("postgres: unmerge %q from %q: %w", doc, id, err)
 	}
 	return newID, nil
 }
-
-// unsnapshot reads an event back from its merge-record JSON.
-func unsnapshot(s string) (event.Event, error) { return sqlstore.Unsnapshot([]byte(s)) }

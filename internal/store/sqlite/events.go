@@ -20,6 +20,8 @@ type queryer interface {
 const (
 	eventCols      = sqlstore.EventCols
 	eventWriteCols = sqlstore.EventWriteCols
+	sourceCols     = sqlstore.SourceCols
+	evidenceCols   = sqlstore.EvidenceCols
 )
 
 var eventWriteN = sqlstore.EventWriteN
@@ -58,7 +60,7 @@ func loadChildren(ctx context.Context, q queryer, evs []event.Event) error {
 	if err != nil {
 		return err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+sqlstore.SourceCols+`
+	rows, err := q.QueryContext(ctx, `SELECT `+sourceCols+`
 		FROM event_sources WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY id`, string(idsJSON))
 	if err != nil {
 		return fmt.Errorf("sources: %w", err)
@@ -69,7 +71,7 @@ func loadChildren(ctx context.Context, q queryer, evs []event.Event) error {
 	}
 	rows.Close()
 
-	rows, err = q.QueryContext(ctx, `SELECT `+sqlstore.EvidenceCols+`
+	rows, err = q.QueryContext(ctx, `SELECT `+evidenceCols+`
 		FROM evidence WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY id`, string(idsJSON))
 	if err != nil {
 		return fmt.Errorf("evidence: %w", err)

@@ -14,10 +14,6 @@ import (
 	"github.com/sahelwatch/sahelwatch/internal/store/internal/sqlstore"
 )
 
-// maxWindow caps Merger.Window so a bad merger cannot scan the whole table
-// through date arithmetic overflow.
-const maxWindow = 3660
-
 // SaveReport stores r and its events in one transaction; see store.Store.
 //
 // A report whose hash is already stored changes nothing. A report whose doc
@@ -265,23 +261,14 @@ func (sv *saver) insertEvent(i int, e event.Event) error {
 // freeID returns want if no stored event has it, else an ID derived from
 // the report hash and index i that no stored event has.
 func (sv *saver) freeID(want string, i int) (string, error) {
-	for n := 0; ; n++ {
-		id := want
-		if id == "" || n > 0 {
-			id = sqlstore.DerivedID(sv.hash, i, n)
-		}
+	return sqlstore.FreeID(want, sv.hash, i, func(id string) (bool, error) {
 		var one int
 		err := sv.tx.QueryRowContext(sv.ctx, `SELECT 1 FROM events WHERE id = ?`, id).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return id, nil
+			return false, nil
 		}
-		if err != nil {
-			return "", err
-		}
-		if n > 100 {
-			return "", fmt.Errorf("no free event ID for %q", want)
-		}
-	}
+		return err == nil, err
+	})
 }
 
 // attach adds this report as a source of event id, with e's evidence.

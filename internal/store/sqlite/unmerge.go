@@ -40,13 +40,9 @@ func (s *Store) Unmerge(ctx context.Context, id, doc string) (string, error) {
 		if later > 0 {
 			return fmt.Errorf("%d later merge(s) into %q: %w", later, id, store.ErrNotLatest)
 		}
-		old, err := unsnapshot(before)
+		old, in, err := sqlstore.DecodeMergeRecord(before, incoming)
 		if err != nil {
-			return fmt.Errorf("merge record: before: %w", err)
-		}
-		in, err := unsnapshot(incoming)
-		if err != nil {
-			return fmt.Errorf("merge record: incoming: %w", err)
+			return err
 		}
 		sv := saver{ctx: ctx, tx: tx, r: &event.Report{Doc: doc}, hash: hash + "/unmerge/" + id, now: formatTime(s.now())}
 
@@ -59,10 +55,7 @@ func (s *Store) Unmerge(ctx context.Context, id, doc string) (string, error) {
 		if newID, err = sv.freeID("", 0); err != nil {
 			return err
 		}
-		in.ID, in.Doc = newID, doc
-		if in.Fatalities > 0 && in.FatalitiesHigh == 0 {
-			in.FatalitiesLow, in.FatalitiesHigh = in.Fatalities, in.Fatalities
-		}
+		in = sqlstore.SplitOff(in, newID, doc)
 		if _, err := sv.exec(`INSERT INTO events (id, `+eventWriteCols+`, created_at, updated_at)
 			VALUES (`+placeholders(1+eventWriteN+2)+`)`,
 			append(append([]any{newID}, eventValues(&in)...), sv.now, sv.now)...); err != nil {
@@ -78,21 +71,10 @@ func (s *Store) Unmerge(ctx context.Context, id, doc string) (string, error) {
 		if _, err := sv.exec(`DELETE FROM merges WHERE id = ?`, mergeID); err != nil {
 			return err
 		}
-		for _, e := range []string{id, newID} {
-			if err := sv.reindex(e); err != nil {
-				return err
-			}
-		}
-		if err := sv.Revision(id, "unmerged", map[string]string{"split_off": newID}); err != nil {
-			return err
-		}
-		return sv.Revision(newID, "unmerged", map[string]string{"from": id})
+		return sqlstore.FinishUnmerge(sv.reindex, sv.Revision, id, newID)
 	})
 	if err != nil {
 		return "", fmt.Errorf("sqlite: unmerge %q from %q: %w", doc, id, err)
 	}
 	return newID, nil
 }
-
-// unsnapshot reads an event back from its merge-record JSON.
-func unsnapshot(s string) (event.Event, error) { return sqlstore.Unsnapshot([]byte(s)) }
