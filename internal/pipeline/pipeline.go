@@ -116,6 +116,11 @@ func (p *Pipeline) Ingest(ctx context.Context, st store.Store, r *event.Report) 
 	if err != nil || dup {
 		return store.IngestResult{Duplicate: dup}, err
 	}
+	return p.save(ctx, st, r, evs)
+}
+
+// save is Ingest's second half: store a processed report, timed.
+func (p *Pipeline) save(ctx context.Context, st store.Store, r *event.Report, evs []event.Event) (store.IngestResult, error) {
 	t0 := time.Now()
 	res, err := st.SaveReport(ctx, r, evs, p.Merger)
 	p.timing.add(0, 0, time.Since(t0))
@@ -209,12 +214,7 @@ func (p *Pipeline) Run(ctx context.Context, st store.Store, items <-chan Item, w
 		case d.dup:
 			res.Duplicate = true
 		default:
-			t0 := time.Now()
-			res, err = st.SaveReport(ctx, &d.r, d.evs, p.Merger)
-			p.timing.add(0, 0, time.Since(t0))
-			if err != nil {
-				err = fmt.Errorf("%s: store: %w", d.r.Doc, err)
-			}
+			res, err = p.save(ctx, st, &d.r, d.evs)
 		}
 		if err != nil && !errors.Is(err, context.Canceled) {
 			if ferr := st.RecordFailure(ctx, d.r.Doc, d.r.URL, err.Error()); ferr != nil {
