@@ -15,6 +15,7 @@ type cues struct {
 	groupAfter                                 []string
 	regionBefore, regionAfter                  []string
 	admin2Before, admin2After                  []string
+	borderBefore, borderAfter                  []string
 	demonym                                    map[string]string  // word -> country
 	direction                                  map[string]float64 // word -> bearing
 }
@@ -25,6 +26,7 @@ func parseCues(b []byte) (*cues, error) {
 		"near": &c.near, "near-after": &c.nearAfter, "place": &c.place, "between": &c.between,
 		"and": &c.and, "road": &c.road, "region-before": &c.regionBefore, "region-after": &c.regionAfter,
 		"admin2-before": &c.admin2Before, "admin2-after": &c.admin2After, "group-after": &c.groupAfter,
+		"border-before": &c.borderBefore, "border-after": &c.borderAfter,
 	}
 	section := ""
 	for n, l := range strings.Split(string(b), "\n") {

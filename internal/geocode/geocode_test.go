@@ -62,6 +62,10 @@ func TestScope(t *testing.T) {
 		{"region mentioned", "Militants burned a school in Léré, in the Tombouctou region.", want{name: "Léré", admin1: "Tombouctou", precision: 1}},
 		{"country mentioned", "Burkinabe troops clashed with militants at Léré in northern Burkina Faso.", want{name: "Lèré", admin1: "Sahel"}},
 		{"proximity", "After leaving Niafunké, the convoy was ambushed at Léré.", want{name: "Niafunké", admin1: "Tombouctou", precision: 1}},
+		{"near another place", "Hunters killed two herders in Tiena, near Diafarabe, Mopti Region.", want{admin1: "Mopti", admin2: "Tenenkou", precision: 1, lat: 14.2025, lon: -5.1384, km: 10}},
+		{"border country is no vote", "Bandits clashed with MSA fighters around Tamalate near the Niger border.", want{admin1: "Menaka", precision: 2}},
+		{"across the border", "Des hommes armés ont attaqué Kouri, près de la frontière avec le Mali.", want{name: "Kouri", admin1: "Boucle du Mouhoun", precision: 1}},
+		{"comma and unit word", "Gunmen burned a phone mast in the area of Echell, Cercle of Goundam.", want{admin1: "Tombouctou", admin2: "Goundam", precision: 2, unresolved: "Echell"}},
 		{"rank", "Gunmen attacked Kati, the garrison town.", want{name: "Kati", admin1: "Koulikoro", admin2: "Kati", precision: 1}},
 		// Vague and relative places.
 		{"near", "An IED exploded near Djibo.", want{name: "Djibo", admin1: "Sahel", precision: 2}},
@@ -84,7 +88,7 @@ func TestScope(t *testing.T) {
 		{"unknown with region", "Gunmen attacked the village of Kouroumari-Wéré in the Mopti region.", want{admin1: "Mopti", unresolved: "Kouroumari-Wéré"}},
 		{"unknown near known", "Jihadists raided the hamlet of Xabbaloum near Boni.", want{name: "Boni", precision: 2, unresolved: "Xabbaloum"}},
 		{"unknown with parentheses", "A mine hit a cart in Dourgouloumbo (Bankass, Mopti).", want{admin1: "Mopti", admin2: "Bankass", precision: 2, unresolved: "Dourgouloumbo"}},
-		{"coded as", "Militants ambushed a patrol between Kwarra and Dioura (coded as Dioura at geoprecision 2).", want{name: "Dioura", precision: 2, unresolved: "Kwarra"}},
+		{"coded as", "Militants ambushed a patrol between Xwarrabou and Dioura (coded as Dioura at geoprecision 2).", want{name: "Dioura", precision: 2, unresolved: "Xwarrabou"}},
 		{"km from", "Two traders were shot about 20km from Djenne.", want{name: "Djénné", admin1: "Mopti", precision: 2}},
 		{"unknown area near", "Fighters camped in the Xyzabou area near Mopti.", want{name: "Mopti", precision: 2, unresolved: "Xyzabou"}},
 		// Country parts: a region only when one region covers it.

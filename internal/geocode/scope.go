@@ -3,6 +3,7 @@ package geocode
 import (
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,6 +41,7 @@ type mention struct {
 	fuzzy      bool            // candidates come from a near-miss spelling
 	common     bool            // a region named like a common word ("Sahel", "Centre")
 	dropped    bool            // not a place in this report
+	border     bool            // a country named as a border ("the Niger border")
 	cue        int             // precision the preceding words imply (0: none)
 	chosen     gazetteer.Entry
 	ok         bool
@@ -57,6 +59,7 @@ type scope struct {
 	region  map[string]float64 // folded admin1 -> weight, from the places and units the text names
 	hint    map[string]float64 // folded admin1 -> weight, from actors and peoples (data/hints.tsv)
 	cercle  map[string]float64 // folded admin2 -> weight
+	border  map[string]bool    // countries named only as a border ("near the Niger border")
 	refs    []event.PlaceRef
 	fb      event.Place
 	// anchors are the distinct places the mentions chose in the previous
@@ -69,7 +72,9 @@ type scope struct {
 type anchor struct {
 	e     gazetteer.Entry
 	n     int
-	fuzzy bool // every mention that chose it matched by a near-miss spelling
+	fuzzy bool   // every mention that chose it matched by a near-miss spelling
+	key   string // the folded name of the first mention that chose it
+	mixed bool   // mentions written differently chose it
 }
 
 const maxAnchors = 256
@@ -86,20 +91,24 @@ func (s *scope) setAnchors() {
 		if i, ok := idx[k]; ok {
 			s.anchors[i].n++
 			s.anchors[i].fuzzy = s.anchors[i].fuzzy && o.fuzzy
+			s.anchors[i].mixed = s.anchors[i].mixed || s.anchors[i].key != gazetteer.Key(o.text)
 			continue
 		}
 		if len(s.anchors) == maxAnchors {
 			continue
 		}
 		idx[k] = len(s.anchors)
-		s.anchors = append(s.anchors, anchor{e: o.chosen, n: 1, fuzzy: o.fuzzy})
+		s.anchors = append(s.anchors, anchor{e: o.chosen, n: 1, fuzzy: o.fuzzy, key: gazetteer.Key(o.text)})
 	}
 }
 
 // others calls f with every anchor other than m's own choice.
 func (s *scope) others(m *mention, f func(a anchor) bool) {
+	key := gazetteer.Key(m.text)
 	for _, a := range s.anchors {
-		if m.ok && a.n == 1 && a.e.Lat == m.chosen.Lat && a.e.Lon == m.chosen.Lon {
+		// A place chosen only by this name (however often it is written)
+		// does not support itself.
+		if m.ok && a.e.Lat == m.chosen.Lat && a.e.Lon == m.chosen.Lon && (a.n == 1 || !a.mixed && a.key == key) {
 			continue
 		}
 		// The mention's own homonyms (a village and the wadi beside it)
@@ -121,7 +130,7 @@ func (gc *Geocoder) analyse(text string) *scope {
 		}
 		text = text[:cut]
 	}
-	s := &scope{gc: gc, text: text, country: map[string]float64{}, region: map[string]float64{}, hint: map[string]float64{}, cercle: map[string]float64{}}
+	s := &scope{gc: gc, text: text, country: map[string]float64{}, region: map[string]float64{}, hint: map[string]float64{}, cercle: map[string]float64{}, border: map[string]bool{}}
 	s.toks = gazetteer.Tokens(text)
 	s.masked = gc.gaz.Masked(s.toks)
 	s.used = make([]bool, len(text)+1)
@@ -396,6 +405,10 @@ func (s *scope) classify(m *mention) {
 			m.cue = event.PlacePrecision
 		}
 	}
+	if len(m.cands) > 0 && m.cands[0].Level == gazetteer.Country && (s.before(m.ti, c.borderBefore) > 0 || s.after(m.tj, c.borderAfter) > 0) {
+		// Which side of the border is unsaid: the country is no place.
+		m.border, m.dropped = true, true
+	}
 	switch {
 	case hasLevel(gazetteer.Admin1) && (s.before(m.ti, c.regionBefore) > 0 || s.after(m.tj, c.regionAfter) > 0 || endsWith(c.regionAfter)):
 		m.mode = region
@@ -571,7 +584,7 @@ func (s *scope) context() {
 	// locates the one before it, as parentheses do.
 	for k := 0; k+1 < len(s.ms); k++ {
 		a, b := s.ms[k], s.ms[k+1]
-		if a.local != nil || len(b.cands) == 0 || strings.TrimSpace(s.text[a.end:b.start]) != "," {
+		if a.local != nil || len(b.cands) == 0 || !s.appositive(s.text[a.end:b.start]) {
 			continue
 		}
 		e := b.cands[0]
@@ -603,6 +616,22 @@ func (s *scope) context() {
 	}
 }
 
+// appositive reports whether gap joins a name to the unit that locates
+// it: a bare comma ("Doma, Koro") or a comma and a unit word ("Echell,
+// Cercle of Goundam", "Tiouki, région de Mopti").
+func (s *scope) appositive(gap string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(gap), ",")
+	if !ok {
+		return false
+	}
+	w := gazetteer.Words(rest)
+	if w == "" {
+		return true
+	}
+	c := s.gc.cues
+	return slices.Contains(c.admin2Before, w) || slices.Contains(c.regionBefore, w)
+}
+
 // weigh adds a mention's units to the report's countries, regions and
 // cercles.
 func (s *scope) weigh(m *mention) {
@@ -623,7 +652,11 @@ func (s *scope) weigh(m *mention) {
 		s.region[gazetteer.Key(top.Admin1)]++
 		s.country[top.Country]++
 	case top.Level == gazetteer.Country:
-		s.country[top.Country] += 2
+		if m.border {
+			s.border[top.Country] = true
+		} else {
+			s.country[top.Country] += 2
+		}
 	case top.Rank >= 80 && (len(m.cands) == 1 || m.cands[1].Rank < top.Rank):
 		// An unambiguous major town says which region the report is about.
 		s.region[gazetteer.Key(top.Admin1)]++
@@ -684,7 +717,12 @@ func (s *scope) resolve() {
 					cands = agree
 				}
 			}
-			m.ok = false
+			// The choice is made aside: while scoring, others() must still
+			// know the previous pass's choice so that a candidate is not
+			// supported by having been chosen before.
+			var best gazetteer.Entry
+			var bestScore float64
+			found := false
 			for _, e := range cands {
 				// A village in a country the report never names, written
 				// without "in", "near" or "(cercle, region)", is more
@@ -693,10 +731,11 @@ func (s *scope) resolve() {
 					continue
 				}
 				sc := s.score(m, e, pass == 1)
-				if !m.ok || sc > m.score {
-					m.chosen, m.score, m.ok = e, sc, true
+				if !found || sc > bestScore {
+					best, bestScore, found = e, sc, true
 				}
 			}
+			m.chosen, m.score, m.ok = best, bestScore, found
 			if pass == 1 && m.ok && s.stray(m) {
 				// A minor place far from everything else the report names,
 				// in a region it never mentions, is a namesake of an
@@ -808,6 +847,10 @@ func (s *scope) score(m *mention, e gazetteer.Entry, near bool) float64 {
 		sc += 20 + 5*math.Min(w, 4)
 	} else if len(s.country) > 0 {
 		sc -= 20
+	}
+	if s.border[e.Country] && s.country[e.Country] == 0 {
+		// "Near the Mali border": most likely just across it.
+		sc -= 10
 	}
 	if near && e.Level == gazetteer.Place {
 		best := math.Inf(1)
