@@ -122,8 +122,22 @@ func parseBBox(v string) (*[4]float64, *paramError) {
 type eventPage struct {
 	Events     []map[string]any `json:"events"`
 	NextCursor string           `json:"next_cursor"`
-	Count      int              `json:"count"` // all events matching, across pages
+	// Count is the number of events matching, across pages, counted up
+	// to countCap unless the client asks for count=exact; CountExact
+	// says whether it is the whole number or a lower bound. With
+	// count=none neither is computed and Count is -1.
+	Count      int  `json:"count"`
+	CountExact bool `json:"count_exact"`
 }
+
+// countCap bounds the count a list page computes by default. Counting
+// every match of a wide filter (a common word, a large box) reads every
+// matching row and cost more than the page itself; like search engines,
+// the page says "at least 2,000" and count=exact asks for the full figure
+// (GET /api/v1/stats gives totals by week, region, type and actor). The
+// SQLite store learns whether a filter has more than 2,000 matches while
+// choosing the page, so the capped count costs nothing more there.
+const countCap = 2000
 
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 	f, perr := parseFilter(r.URL.Query())
@@ -131,17 +145,36 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 		badParam(w, perr)
 		return
 	}
-	evs, next, err := s.st.Events(r.Context(), f)
+	mode := r.URL.Query().Get("count")
+	switch mode {
+	case "", "capped", "exact", "none":
+	default:
+		badParam(w, &paramError{"count", "want capped, exact or none"})
+		return
+	}
+	cf := f // the count's filter
+	if mode != "exact" {
+		cf.CountMax = countCap + 1
+	}
+	var evs []event.Event
+	var next string
+	n, err := -1, error(nil)
+	if pc, ok := s.st.(store.PageCounter); ok && mode != "none" {
+		evs, next, n, err = pc.EventsCounted(r.Context(), cf)
+	} else {
+		evs, next, err = s.st.Events(r.Context(), f)
+		if err == nil && mode != "none" {
+			n, err = s.st.CountEvents(r.Context(), cf)
+		}
+	}
 	if err != nil {
 		s.internalError(w, r, err)
 		return
 	}
-	n, err := s.st.CountEvents(r.Context(), f)
-	if err != nil {
-		s.internalError(w, r, err)
-		return
+	page := eventPage{Events: make([]map[string]any, 0, len(evs)), NextCursor: next, Count: n, CountExact: n >= 0}
+	if mode != "exact" && n > countCap {
+		page.Count, page.CountExact = countCap, false
 	}
-	page := eventPage{Events: make([]map[string]any, 0, len(evs)), NextCursor: next, Count: n}
 	for _, e := range evs {
 		page.Events = append(page.Events, Record(e))
 	}

@@ -117,7 +117,11 @@ func (m *memStore) CountEvents(ctx context.Context, f store.Filter) (int, error)
 	if m.err != nil {
 		return 0, m.err
 	}
-	return len(m.selected(f)), nil
+	n := len(m.selected(f))
+	if f.CountMax > 0 {
+		n = min(n, f.CountMax)
+	}
+	return n, nil
 }
 
 func (m *memStore) Event(ctx context.Context, id string) (store.EventDetail, error) {

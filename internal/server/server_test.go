@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -112,6 +113,52 @@ func TestRoutes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestEventsCount(t *testing.T) {
+	m := fixtureStore()
+	base := m.events[1]
+	for i := 0; i < countCap+5; i++ {
+		e := base
+		e.ID = fmt.Sprintf("SW-BFA-%06d", 100+i)
+		m.events = append(m.events, e)
+	}
+	all := len(m.events)
+	_, h := newTestServer(t, m, Options{})
+	tests := []struct {
+		query      string
+		count      int
+		exact      bool
+		wantStatus int
+	}{
+		{"", countCap, false, 200},
+		{"count=capped", countCap, false, 200},
+		{"count=exact", all, true, 200},
+		{"count=none", -1, false, 200},
+		{"count=exact&type=Battles", 1, true, 200},
+		{"type=Battles", 1, true, 200},
+		{"count=sometimes", 0, false, 400},
+	}
+	for _, tt := range tests {
+		rec := do(h, "GET", "/api/v1/events?limit=1&"+tt.query, nil)
+		if rec.Code != tt.wantStatus {
+			t.Errorf("%s: status %d, want %d", tt.query, rec.Code, tt.wantStatus)
+			continue
+		}
+		if tt.wantStatus != 200 {
+			continue
+		}
+		var page struct {
+			Count      int  `json:"count"`
+			CountExact bool `json:"count_exact"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
+			t.Fatal(err)
+		}
+		if page.Count != tt.count || page.CountExact != tt.exact {
+			t.Errorf("%s: count %d exact %v, want %d %v", tt.query, page.Count, page.CountExact, tt.count, tt.exact)
+		}
 	}
 }
 

@@ -96,6 +96,10 @@ type Filter struct {
 	Sort          string      // "date" (default, newest first), "-date", "fatalities"
 	Limit         int         // 0 means the implementation's default
 	Cursor        string      // opaque, from a previous page
+	// CountMax, when > 0, lets CountEvents stop at that many matches: a
+	// capped count costs at most CountMax rows however wide the filter,
+	// which keeps a list page's "how many" cheap. Events ignores it.
+	CountMax int
 }
 
 // Revision is one change to a stored event.
@@ -157,6 +161,17 @@ type Store interface {
 	Unmerge(ctx context.Context, id, doc string) (string, error)
 	// Close releases the store.
 	Close() error
+}
+
+// PageCounter is a store that can list a page and count the filter's
+// matches in one go, sharing the work: the SQLite store knows the count of
+// a selective filter already once it has chosen the page. The API uses it
+// when the store has it.
+type PageCounter interface {
+	// EventsCounted returns what Events returns and what CountEvents
+	// would return for the same filter (capped at f.CountMax when that is
+	// positive).
+	EventsCounted(ctx context.Context, f Filter) ([]event.Event, string, int, error)
 }
 
 // Migrator is a store whose schema evolves by ordered steps. Open applies

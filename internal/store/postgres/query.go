@@ -178,12 +178,17 @@ func (s *Store) Events(ctx context.Context, f store.Filter) ([]event.Event, stri
 	return evs, next, nil
 }
 
-// CountEvents counts the events matching f; Sort, Limit and Cursor are ignored.
+// CountEvents counts the events matching f, at most f.CountMax of them
+// when that is positive; Sort, Limit and Cursor are ignored.
 func (s *Store) CountEvents(ctx context.Context, f store.Filter) (int, error) {
 	var p params
 	conds := s.where(f, &p)
+	q := `SELECT count(*) FROM events` + joinWhere(conds)
+	if f.CountMax > 0 {
+		q = `SELECT count(*) FROM (SELECT 1 FROM events` + joinWhere(conds) + ` LIMIT ` + p.add(f.CountMax) + `) AS capped`
+	}
 	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM events`+joinWhere(conds), p...).Scan(&n); err != nil {
+	if err := s.pool.QueryRow(ctx, q, p...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("postgres: count events: %w", err)
 	}
 	return n, nil

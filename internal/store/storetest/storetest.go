@@ -597,6 +597,13 @@ func testPagination(t *testing.T, s store.Store) {
 			if len(got) != n {
 				t.Errorf("sort %q: %d paged, CountEvents %d", sortBy, len(got), n)
 			}
+			for _, max := range []int{1, n - 1, n, n + 1} {
+				capped := f
+				capped.CountMax = max
+				if c, err := s.CountEvents(ctx, capped); err != nil || c != min(n, max) {
+					t.Errorf("CountEvents with CountMax %d = %d, %v; want %d", max, c, err, min(n, max))
+				}
+			}
 		}
 	}
 }
