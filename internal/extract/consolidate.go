@@ -33,7 +33,9 @@ func consolidate(d *doc, cands []candidate) []event.Event {
 			// civilians killed during an attack on a base are an event of
 			// their own: ACLED codes the battle and the killing apart
 			pgr := groups[pg]
-			civilians := c.ev.EventType == "Violence against civilians" && len(c.victims) > 0 &&
+			// and so are villagers abducted during it
+			civilians := c.ev.EventType == "Violence against civilians" &&
+				(len(c.victims) > 0 || c.ev.SubEventType == "Abduction/forced disappearance") &&
 				pgr.ev.EventType == "Battles"
 			if civilians && pgr.guessed {
 				// the story's attack had no target until now: it was on
@@ -80,6 +82,16 @@ func consolidate(d *doc, cands []candidate) []event.Event {
 	}
 	groups = foldFloating(groups, cands)
 	groups = foldVague(groups)
+	// "Its camps at A and B were attacked": the events one sentence gives
+	// for several places are one kind of attack, so what another sentence
+	// says about A's (the soldiers who fought there) holds for B's.
+	for _, g := range groups {
+		for _, h := range groups {
+			if g != h && g.ev.Kind == h.ev.Kind && sameDay(g.ev.Date, h.ev.Date) && shareSentence(g.ev, h.ev) {
+				preferBattle(&g.ev, g.victims, h.ev)
+			}
+		}
+	}
 	out := make([]event.Event, 0, len(groups))
 	for _, g := range groups {
 		// conflicting tolls for one side: the most conservative
@@ -118,6 +130,7 @@ func foldFloating(groups []*group, cands []candidate) []*group {
 }
 
 func absorbGroup(into, g *group) {
+	preferBattle(&into.ev, into.victims, g.ev)
 	into.ev.Evidence = append(into.ev.Evidence, g.ev.Evidence...)
 	into.victims = append(into.victims, g.victims...)
 	into.attackers = append(into.attackers, g.attackers...)
@@ -160,6 +173,18 @@ func foldVague(groups []*group) []*group {
 		absorbGroup(into, g)
 	}
 	return keep
+}
+
+// shareSentence reports whether two events cite the same sentence.
+func shareSentence(a, b event.Event) bool {
+	for _, x := range a.Evidence {
+		for _, y := range b.Evidence {
+			if x.Start == y.Start && x.Doc == y.Doc {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // toll is one sentence's figure for one side of an event.
@@ -213,11 +238,62 @@ func sameEvent(g *group, c candidate) bool {
 	if a.EventType == b.EventType {
 		return true
 	}
+	if len(g.victims) == 0 && battleWith(a, b) || len(c.victims) == 0 && battleWith(b, a) {
+		// an attack with no one reported killed, and the state forces
+		// fighting at the same place and day: one clash (see preferBattle)
+		return true
+	}
 	return g.class.weak || c.class.weak
+}
+
+// battleWith reports whether attack, an attack on civilians, and battle,
+// a battle in which state forces fight, can be one event.
+func battleWith(attack, battle event.Event) bool {
+	_, ok := stateForce(attack, battle)
+	return ok
+}
+
+// stateForce returns the state force fighting in battle when attack is an
+// attack on civilians by someone else.
+func stateForce(attack, battle event.Event) (event.Actor, bool) {
+	if attack.EventType != "Violence against civilians" || battle.EventType != "Battles" {
+		return event.Actor{}, false
+	}
+	force := battle.Actor2
+	if force.Inter != 1 {
+		force = battle.Actor1
+	}
+	if force.Inter != 1 || force.Name == attack.Actor1.Name {
+		return event.Actor{}, false
+	}
+	return force, true
+}
+
+// preferBattle recodes an attack on civilians as a battle when another
+// account of the same event has state forces fighting in it: ACLED codes
+// an attack on a convoy that soldiers escort, or on a village its
+// garrison defends, as an armed clash with those forces, whatever the
+// first sentence said was hit ("an attack on a tanker convoy" and then
+// "the army's escort came under fire").
+//
+// Only an attack in which no one is reported killed is recoded: civilians
+// killed in an attack on a base are an event of their own (see
+// consolidate).
+func preferBattle(into *event.Event, victims []toll, other event.Event) {
+	force, ok := stateForce(*into, other)
+	if !ok || len(victims) > 0 {
+		return
+	}
+	into.EventType, into.SubEventType = other.EventType, other.SubEventType
+	into.Actor2 = force
+	if unnamed(into.Actor1) && !unnamed(other.Actor1) && other.Actor1.Name != force.Name {
+		into.Actor1 = other.Actor1
+	}
 }
 
 // absorb adds a candidate's evidence and details to a group.
 func absorb(g *group, c candidate) {
+	preferBattle(&g.ev, g.victims, c.ev)
 	g.ev.Evidence = append(g.ev.Evidence, c.ev.Evidence...)
 	if g.class.weak && !c.class.weak {
 		g.ev.EventType, g.ev.SubEventType, g.class = c.ev.EventType, c.ev.SubEventType, c.class
