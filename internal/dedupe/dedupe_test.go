@@ -107,6 +107,8 @@ func TestActors(t *testing.T) {
 		{"other group against no one", ev("b", "2025-03-25", 1, tamani, isSah, "Battles", 3), false},
 		{"other group against the same army the same day", with(ev("b", "2025-03-25", 1, tamani, csp, "Battles", 3), fama), true},
 		{"other group against the same army two days later", with(ev("b", "2025-03-27", 1, tamani, csp, "Battles", 3), fama), false},
+		{"other group's claim, dated days later to the week, same place", with(ev("b", "2025-03-30", 2, tamani, csp, "Battles", 3), fama), true},
+		{"other group's claim, dated to the week, only the same region", with(ev("b", "2025-03-30", 2, segou, csp, "Battles", 3), fama), false},
 		{"other group against someone else", with(ev("b", "2025-03-25", 1, tamani, csp, "Battles", 3), wagner), false},
 		{"unknown gunmen", with(ev("b", "2025-03-25", 1, tamani, gunmen, "Battles", 3), fama), true},
 	}
@@ -171,4 +173,22 @@ func TestRadiusCoversScore(t *testing.T) {
 		t.Fatalf("score %.2f at %.0f km, beyond the radius %.0f km the store searches", s, event.Km(a.Place, b.Place), m.RadiusKm(a))
 	}
 	var _ store.AreaMerger = m
+}
+
+// TestWindowCoversScore: the store loads candidates within Window days of
+// the incoming event; every pair Score accepts must lie within it, from
+// either side, or the pair's merge would depend on ingest order.
+func TestWindowCoversScore(t *testing.T) {
+	m := New(Options{})
+	for _, pa := range []int{1, 2, 3} {
+		for _, pb := range []int{1, 2, 3} {
+			a := ev("a", "2025-03-01", pa, tamani, jnim, "Battles", 0)
+			for d := 0; d <= 40; d++ {
+				b := ev("b", day("2025-03-01").AddDate(0, 0, d).Format("2006-01-02"), pb, tamani, jnim, "Battles", 0)
+				if m.Score(a, b) >= 0 && (d > m.Window(a) || d > m.Window(b)) {
+					t.Errorf("precisions %d/%d, %d days apart: Score merges, Window %d/%d misses it", pa, pb, d, m.Window(a), m.Window(b))
+				}
+			}
+		}
+	}
 }

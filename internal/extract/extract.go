@@ -56,6 +56,7 @@ type sentence struct {
 	numbers    []nlp.Number
 	dateline   *nlp.DateRef // a dateline's date, kept apart from the event dates
 	text       string       // the whole report text (offsets are into it)
+	claimAt    []int        // text offsets of claim words ("claimed", "revendique")
 }
 
 // doc is the per-report state shared by the steps of Extract.
@@ -188,6 +189,9 @@ func (x *Extractor) analyse(ctx context.Context, d *doc) error {
 			if h.value != "hypothetical" {
 				s.cues[h.value] = true
 			}
+			if h.value == "claim" {
+				s.claimAt = append(s.claimAt, d.orig(s.words[h.from].start))
+			}
 		}
 		if len(s.triggers) == 0 && len(hypo) > 0 {
 			// only things that might happen: kept as background
@@ -299,7 +303,13 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 		if cl.weak && !confirmed(x, s) {
 			continue
 		}
-		date, dprec, ownDate, dateOK := pickDate(d, i, d.orig(s.words[trig.from].start))
+		trigAt := d.orig(s.words[trig.from].start)
+		date, dprec, ownDate, dateOK := pickDate(d, i, trigAt)
+		if ownDate && dprec == event.DayPrecision && claimDated(s, trigAt) {
+			// "On 30 July, JNIM claimed an ambush": the day is the
+			// claim's; the ambush was on it or some days before
+			dprec = event.WeekPrecision
+		}
 		places, ownPlace := pickPlaces(d, s, trig)
 		if ownPlace && lead >= 0 && anyAnaphoric(s) && (!ownDate || sameDay(date, out[lead].ev.Date)) &&
 			out[lead].ev.Place.Precision == event.PlacePrecision {
@@ -442,6 +452,36 @@ func confirmed(x *Extractor, s *sentence) bool {
 // pickDate returns the date of sentence i: its own, else the closest earlier
 // date in its paragraph, else the report's lead date, else the reference
 // date at week precision. ok is false when nothing dates it.
+// claimDated reports whether the sentence's date belongs to a claim of
+// the event rather than to the event: every date of the sentence stands
+// before a claim word that stands before the trigger ("On 30 July, JNIM
+// claimed responsibility for an ambush", "Le 3 mars, le JNIM a revendiqué
+// l'attaque").
+func claimDated(s *sentence, trigAt int) bool {
+	if len(s.claimAt) == 0 || len(s.dates) == 0 {
+		return false
+	}
+	for _, dr := range s.dates {
+		between := false
+		for _, c := range s.claimAt {
+			between = between || dr.End <= c && c < trigAt
+		}
+		if !between {
+			return false
+		}
+	}
+	return true
+}
+
+// inherited is the precision of a date another sentence gives: a claim's
+// date only bounds the event (see claimDated).
+func inherited(s *sentence, dr nlp.DateRef) int {
+	if dr.Precision == event.DayPrecision && claimDated(s, s.end) {
+		return event.WeekPrecision
+	}
+	return dr.Precision
+}
+
 func pickDate(d *doc, i, trigPos int) (date time.Time, prec int, own, ok bool) {
 	s := d.sents[i]
 	if dr, found := eventDate(d.text, s.dates, trigPos); found {
@@ -449,13 +489,13 @@ func pickDate(d *doc, i, trigPos int) (date time.Time, prec int, own, ok bool) {
 	}
 	for j := i - 1; j >= 0 && d.sents[j].para == s.para; j-- {
 		if dr, found := bestDate(d.sents[j].dates); found {
-			return dr.Date, dr.Precision, false, true
+			return dr.Date, inherited(d.sents[j], dr), false, true
 		}
 	}
 	// the lead: a date in the first sentences of the report
 	for j := 0; j < len(d.sents) && j < 4 && j < i; j++ {
 		if dr, found := bestDate(d.sents[j].dates); found && !stale(d, dr.Date) {
-			return dr.Date, dr.Precision, false, true
+			return dr.Date, inherited(d.sents[j], dr), false, true
 		}
 	}
 	if !d.r.Published.IsZero() {
