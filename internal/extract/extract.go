@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -659,6 +660,28 @@ func datelineDate(text string, sentStart int, dr nlp.DateRef) bool {
 		strings.HasPrefix(rest, "- ") || strings.HasPrefix(rest, "/")
 }
 
+// unitLinks are the folded words that may join a place to the unit it lies
+// in.
+var unitLinks = map[string]bool{
+	",": true, "(": true, ", in": true, "in": true, "in the": true, ", in the": true,
+	"dans": true, "dans la": true, "dans le": true, ", dans la": true, ", dans le": true, ", dans": true,
+}
+
+// unitGap strips the unit words a gap ends with ("dans la province du",
+// "in the cercle of"): what is left is the link itself.
+func unitGap(gap string) string {
+	ws := strings.Fields(gap)
+	for len(ws) > 0 {
+		switch ws[len(ws)-1] {
+		case "province", "cercle", "region", "commune", "du", "de", "la", "le", "of", "d":
+			ws = ws[:len(ws)-1]
+			continue
+		}
+		break
+	}
+	return strings.Join(ws, " ")
+}
+
 // dropUnitNames removes a place that only names the region or cercle of
 // the place before it ("Niono, Segou", "Youwarou (Mopti)"): it locates the
 // first, it is not a second place.
@@ -667,10 +690,14 @@ func dropUnitNames(d *doc, ps []event.PlaceRef) []event.PlaceRef {
 	for i, p := range ps {
 		if i > 0 {
 			prev := ps[i-1].Place
-			between := strings.TrimSpace(d.text[ps[i-1].End:p.Start])
+			between := unitGap(nlp.Fold(strings.TrimSpace(d.text[ps[i-1].End:p.Start])))
 			unit := nlp.Fold(p.Place.Name)
-			if (between == "," || between == "(" || between == ", in" || between == "in") &&
-				(unit == nlp.Fold(prev.Admin1) || unit == nlp.Fold(prev.Admin2) || strings.HasPrefix(unit, nlp.Fold(prev.Admin1))) {
+			a1, a2 := nlp.Fold(prev.Admin1), nlp.Fold(prev.Admin2)
+			// "Djibo dans la province du Soum": the unit's name may carry
+			// its kind ("province du Soum", "cercle de Bankass")
+			names := unit == a1 || unit == a2 || strings.HasPrefix(unit, a1) ||
+				p.Place.Precision > prev.Precision && (a1 != "" && strings.HasSuffix(unit, " "+a1) || a2 != "" && strings.HasSuffix(unit, " "+a2))
+			if unitLinks[between] && names {
 				continue
 			}
 		}
@@ -727,13 +754,19 @@ func joined(d *doc, s *sentence, a, b event.PlaceRef) bool {
 		}
 		kept = append(kept, f)
 	}
-	between = strings.ToLower(strings.Join(kept, " "))
+	// "Sollé dans le Nord, Boko dans le Centre-Nord et Yondé": a unit
+	// after each item (a capitalised name, or blanked to a comma above)
+	// is an aside too
+	between = unitAside.ReplaceAllString(strings.Join(kept, " ")+" ", " , ")
+	between = strings.ToLower(strings.TrimSpace(between))
 	between = strings.ReplaceAll(between, " ,", ",")
 	for strings.Contains(between, ", ,") || strings.Contains(between, ",,") {
 		between = strings.ReplaceAll(strings.ReplaceAll(between, ", ,", ","), ",,", ",")
 	}
-	return listJoin[strings.TrimSpace(between)]
+	return listJoin[strings.Join(strings.Fields(between), " ")]
 }
+
+var unitAside = regexp.MustCompile(`(?:^|\s)(?:dans (?:le|la|les|l')|au|aux|en|in the|in)\s+(?:\p{Lu}[\p{L}-]*\s*)?(?:,|\s)`)
 
 // stripParens removes bracketed asides ("(Nord)", "(Mopti region)") so
 // that "A (Nord), B (Centre-Nord) et C" reads as a list.

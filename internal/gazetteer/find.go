@@ -90,6 +90,12 @@ func (g *Gazetteer) FindAll(text string) []Match {
 		if masked[i] || !t.Upper || g.afterPersonWord(text, toks, i) || !headline[i] && g.afterNameWord(text, toks, i) {
 			continue
 		}
+		if text[t.Start:t.End] == "À" {
+			// French "à" opening a sentence: a preposition, never part of
+			// a name (keys join words without spaces, so "À Djibo" would
+			// otherwise read as a village "Adjibo")
+			continue
+		}
 		best, bestN := []int32(nil), 0
 		var key strings.Builder
 		for n := 1; n <= g.maxWords && i+n <= len(toks); n++ {

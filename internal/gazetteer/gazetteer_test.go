@@ -121,6 +121,9 @@ func TestFindAll(t *testing.T) {
 		{"Fighters came from Tin-Toukar.", nil},
 		{"The Mopti region and the cercle de Bankass.", []string{"Mopti region", "Bankass"}},
 		{"Mali and Burkina Faso", []string{"Mali", "Burkina Faso"}},
+		// A sentence-opening French "À" is a preposition, not the start of
+		// a name (keys join words: "À Djibo" must not read "Adjibo").
+		{"À Djibo, l'attaque a duré toute la journée.", []string{"Djibo"}},
 		// A capitalised word mid-sentence before a name makes it a surname
 		// or an institution, not a village.
 		{"The minister Lionel Bilgo visited the injured.", nil},
