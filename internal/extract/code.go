@@ -87,9 +87,15 @@ func (x *Extractor) code(d *doc, s *sentence, trig hit, cl class, c *candidate) 
 	if c.ev.Actor1.Name == "" && et != "Strategic developments" && et != "Protests" {
 		c.ev.Actor1 = x.generic("gunmen", country)
 	}
+	civilianDead := false
+	for _, f := range c.victims {
+		civilianDead = civilianDead || civilianNoun(x, f.noun)
+	}
 	if c.ev.Actor2.Name == "" {
 		switch {
-		case et == "Violence against civilians":
+		case et == "Violence against civilians", et == "Explosions/Remote violence" && civilianDead:
+			// a drone strike or a mine that killed villagers: ACLED
+			// names the civilians as actor2
 			c.ev.Actor2 = x.generic("civilians", country)
 		case et == "Battles" && c.ev.Actor1.Inter != 1:
 			c.ev.Actor2 = x.targetForce(d, s, country)

@@ -137,6 +137,9 @@ func absorbGroup(into, g *group) {
 	if unnamed(into.ev.Actor1) && !unnamed(g.ev.Actor1) {
 		into.ev.Actor1 = g.ev.Actor1
 	}
+	if into.ev.Actor2.Name == "" && g.ev.Actor2.Name != "" && g.ev.Actor2.Name != into.ev.Actor1.Name {
+		into.ev.Actor2 = g.ev.Actor2
+	}
 }
 
 // foldVague merges an event placed only by region, or only "near" a town,
