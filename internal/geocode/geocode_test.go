@@ -274,3 +274,30 @@ func BenchmarkScope(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
 }
+
+// TestCommonRegionElsewhere: "the Sahel region" in a Burkina report whose
+// towns all lie in another region is the wider Sahel, not the province
+// group named after it; with a town of that region it is the region.
+func TestCommonRegionElsewhere(t *testing.T) {
+	gc := geocoder(t)
+	tests := []struct {
+		text, wantFallback string
+		sahelRef           bool
+	}{
+		{"In Burkina Faso, militias killed dozens of herders in Solenzo, amid an insurgency that grips the Sahel region.", "Boucle du Mouhoun", false},
+		{"In Burkina Faso, gunmen attacked Djibo, the largest town of the Sahel region.", "Sahel", true},
+	}
+	for _, tt := range tests {
+		s := gc.Scope(tt.text)
+		if fb := s.Fallback(); fb.Admin1 != tt.wantFallback {
+			t.Errorf("%q: fallback %q, want %q", tt.text, fb.Admin1, tt.wantFallback)
+		}
+		found := false
+		for _, r := range s.In(0, len(tt.text)) {
+			found = found || r.Place.Name == "Sahel" && r.Place.Precision == 3
+		}
+		if found != tt.sahelRef {
+			t.Errorf("%q: a Sahel region place = %v, want %v", tt.text, found, tt.sahelRef)
+		}
+	}
+}

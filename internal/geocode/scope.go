@@ -607,7 +607,7 @@ func (s *scope) context() {
 	// Burkina Faso; elsewhere it is the whole Sahel, which is no place.
 	for _, m := range s.ms {
 		if m.common {
-			if len(m.cands) == 0 || s.country[m.cands[0].Country] == 0 {
+			if len(m.cands) == 0 || s.country[m.cands[0].Country] == 0 || s.elsewhere(m) {
 				m.dropped, m.cands = true, nil
 				continue
 			}
@@ -630,6 +630,29 @@ func (s *scope) appositive(gap string) bool {
 	}
 	c := s.gc.cues
 	return slices.Contains(c.admin2Before, w) || slices.Contains(c.regionBefore, w)
+}
+
+// elsewhere reports whether a region named like a common word ("the
+// Sahel region") is more likely the common word: the report's towns in
+// that country all lie in its other regions ("massacre in Solenzo ... an
+// insurgency in the Sahel region"), and none in this one.
+func (s *scope) elsewhere(m *mention) bool {
+	top := m.cands[0]
+	other := false
+	for _, o := range s.ms {
+		if o == m || o.common || o.dropped || len(o.cands) == 0 {
+			continue
+		}
+		e := o.cands[0]
+		if e.Level != gazetteer.Place || e.Country != top.Country {
+			continue
+		}
+		if e.Admin1 == top.Admin1 {
+			return false
+		}
+		other = true
+	}
+	return other
 }
 
 // weigh adds a mention's units to the report's countries, regions and
