@@ -82,6 +82,7 @@ func consolidate(d *doc, cands []candidate) []event.Event {
 	}
 	groups = foldFloating(groups, cands)
 	groups = foldVague(groups)
+	groups = foldIntoBattles(groups)
 	// "Its camps at A and B were attacked": the events one sentence gives
 	// for several places are one kind of attack, so what another sentence
 	// says about A's (the soldiers who fought there) holds for B's.
@@ -140,6 +141,38 @@ func absorbGroup(into, g *group) {
 	if into.ev.Actor2.Name == "" && g.ev.Actor2.Name != "" && g.ev.Actor2.Name != into.ev.Actor1.Name {
 		into.ev.Actor2 = g.ev.Actor2
 	}
+}
+
+// foldIntoBattles merges an attack on civilians or property in which no
+// one is reported killed into a battle of the state forces at the same
+// place and time: groups can become battles only once later sentences
+// are read ("tankers were damaged" before "the escort came under fire").
+func foldIntoBattles(groups []*group) []*group {
+	var keep []*group
+	for i, g := range groups {
+		var into *group
+		if len(g.victims) == 0 {
+			for j, h := range groups {
+				if j == i || h.ev.Kind != g.ev.Kind || h.ev.Place.Name != g.ev.Place.Name || !battleWith(g.ev, h.ev) {
+					continue
+				}
+				limit := 1.0
+				if g.ev.TimePrecision > 1 || h.ev.TimePrecision > 1 {
+					limit = 7
+				}
+				if math.Abs(h.ev.Date.Sub(g.ev.Date).Hours()/24) <= limit {
+					into = h
+					break
+				}
+			}
+		}
+		if into == nil {
+			keep = append(keep, g)
+			continue
+		}
+		absorbGroup(into, g)
+	}
+	return keep
 }
 
 // foldVague merges an event placed only by region, or only "near" a town,
@@ -257,9 +290,11 @@ func battleWith(attack, battle event.Event) bool {
 }
 
 // stateForce returns the state force fighting in battle when attack is an
-// attack on civilians by someone else.
+// attack on civilians, or damage to property ("tankers were burned"), by
+// someone else.
 func stateForce(attack, battle event.Event) (event.Actor, bool) {
-	if attack.EventType != "Violence against civilians" || battle.EventType != "Battles" {
+	looting := attack.EventType == "Strategic developments" && attack.SubEventType == "Looting/property destruction"
+	if attack.EventType != "Violence against civilians" && !looting || battle.EventType != "Battles" {
 		return event.Actor{}, false
 	}
 	force := battle.Actor2

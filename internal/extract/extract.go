@@ -565,7 +565,7 @@ var listJoin = map[string]bool{",": true, "and": true, "et": true, ", and": true
 func pickPlaces(d *doc, s *sentence, trig hit) ([]event.Place, bool) {
 	var precise, regions []event.PlaceRef
 	for _, p := range s.places {
-		if !p.Place.Known() && p.Place.Admin1 == "" || countryLevel(p.Place) || dateline(d, s, p) {
+		if !p.Place.Known() && p.Place.Admin1 == "" || countryLevel(p.Place) || dateline(d, s, p) || sourcePlace(d, p) {
 			continue
 		}
 		if p.Place.Precision <= event.NearPrecision && p.Place.Name != p.Place.Country {
@@ -618,6 +618,26 @@ func pickPlaces(d *doc, s *sentence, trig hit) ([]event.Place, bool) {
 		}
 	}
 	return []event.Place{best.Place}, true
+}
+
+// sourcePlace tells whether a place only says where a source was ("a
+// security source in Sikasso reported", "selon une source à Mopti"): like
+// a dateline, it is not where the event happened.
+func sourcePlace(d *doc, p event.PlaceRef) bool {
+	ws := wordsBefore(d, p.Start)
+	if len(ws) < 2 {
+		return false
+	}
+	switch ws[len(ws)-1] {
+	case "in", "at", "à", "a", "de":
+	default:
+		return false
+	}
+	switch strings.Trim(ws[len(ws)-2], ",") {
+	case "source", "sources", "correspondent", "correspondents", "correspondant", "correspondants", "journalist", "journalists", "journaliste":
+		return true
+	}
+	return false
 }
 
 // dateline tells whether a place opens the sentence as a dateline
