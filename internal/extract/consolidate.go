@@ -196,10 +196,14 @@ func foldVague(groups []*group) []*group {
 				continue
 			}
 			// any type: a headline's "attack" and the body's "ambush" are
-			// one story
+			// one story; but of several, the one of the same type, then the
+			// closest in time ("two days of fighting near the border" is
+			// the battle at the border town, not the helicopter that
+			// crashed in the regional capital)
 			if h.ev.Place.Admin1 == g.ev.Place.Admin1 && math.Abs(h.ev.Date.Sub(g.ev.Date).Hours()) <= 48 {
-				into = h
-				break
+				if into == nil || better(g, h, into) {
+					into = h
+				}
 			}
 		}
 		if into == nil {
@@ -209,6 +213,16 @@ func foldVague(groups []*group) []*group {
 		absorbGroup(into, g)
 	}
 	return keep
+}
+
+// better reports whether h is a better home than cur for the vague group
+// g: the same type first, then the nearer date.
+func better(g, h, cur *group) bool {
+	hs, cs := h.ev.EventType == g.ev.EventType, cur.ev.EventType == g.ev.EventType
+	if hs != cs {
+		return hs
+	}
+	return math.Abs(h.ev.Date.Sub(g.ev.Date).Hours()) < math.Abs(cur.ev.Date.Sub(g.ev.Date).Hours())
 }
 
 // shareSentence reports whether two events cite the same sentence.
