@@ -135,7 +135,7 @@ func absorbGroup(into, g *group) {
 	into.ev.Evidence = append(into.ev.Evidence, g.ev.Evidence...)
 	into.victims = append(into.victims, g.victims...)
 	into.attackers = append(into.attackers, g.attackers...)
-	if unnamed(into.ev.Actor1) && !unnamed(g.ev.Actor1) {
+	if completes(into.ev.Actor1, g.ev.Actor1) {
 		into.ev.Actor1 = g.ev.Actor1
 	}
 	if into.ev.Actor2.Name == "" && g.ev.Actor2.Name != "" && g.ev.Actor2.Name != into.ev.Actor1.Name {
@@ -353,10 +353,14 @@ func absorb(g *group, c candidate) {
 	if c.ownDate && c.ev.TimePrecision < g.ev.TimePrecision {
 		g.ev.Date, g.ev.TimePrecision = c.ev.Date, c.ev.TimePrecision
 	}
-	if c.ownPlace && c.ev.Place.Precision < g.ev.Place.Precision && c.ev.Place.Name == g.ev.Place.Name {
+	// a region-level account takes the town's point; "near Kaya" stays
+	// near it though a later sentence names Kaya itself (the president
+	// arriving in the town, the wounded taken there)
+	if c.ownPlace && c.ev.Place.Precision < g.ev.Place.Precision && c.ev.Place.Name == g.ev.Place.Name &&
+		g.ev.Place.Precision != event.NearPrecision {
 		g.ev.Place = c.ev.Place
 	}
-	if unnamed(g.ev.Actor1) && !unnamed(c.ev.Actor1) {
+	if completes(g.ev.Actor1, c.ev.Actor1) {
 		g.ev.Actor1 = c.ev.Actor1
 	}
 	if g.ev.Actor2.Name == "" || unnamed(g.ev.Actor2) && !unnamed(c.ev.Actor2) && c.ev.Actor2.Name != g.ev.Actor1.Name {
@@ -364,6 +368,17 @@ func absorb(g *group, c candidate) {
 			g.ev.Actor2 = c.ev.Actor2
 		}
 	}
+}
+
+// completes reports whether another account's actor1 should replace an
+// event's placeholder: a named group does, but not the state ("the
+// president visited the site"), which does not become the attacker of
+// gunmen the report could not name.
+func completes(cur, other event.Actor) bool {
+	if !unnamed(cur) || unnamed(other) {
+		return false
+	}
+	return cur.Name == "" || other.Inter != 1
 }
 
 // unnamed tells whether an actor is a placeholder for an unknown group.
