@@ -477,6 +477,16 @@ func targetIsArmed(x *Extractor, d *doc, s *sentence, trig hit, c *candidate) bo
 	if len(c.victims) > 0 {
 		return false
 	}
+	trigAt := d.orig(s.words[trig.from].start)
+	if passiveNear(d, trigAt) {
+		for _, p := range s.places {
+			if p.End <= trigAt && p.Place.Precision == event.PlacePrecision {
+				// "Sollé, Boko et Yondé ont été visées": the villages
+				// themselves were hit, and no force is named in them
+				return false
+			}
+		}
+	}
 	// nothing says who was hit: a named armed group attacks forces more
 	// often than it is reported attacking unnamed civilians; a later
 	// sentence of the report may still say otherwise (see consolidate)
