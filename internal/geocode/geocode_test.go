@@ -66,6 +66,7 @@ func TestScope(t *testing.T) {
 		{"border country is no vote", "Bandits clashed with MSA fighters around Tamalate near the Niger border.", want{admin1: "Menaka", precision: 2}},
 		{"across the border", "Des hommes armés ont attaqué Kouri, près de la frontière avec le Mali.", want{name: "Kouri", admin1: "Boucle du Mouhoun", precision: 1}},
 		{"comma and unit word", "Gunmen burned a phone mast in the area of Echell, Cercle of Goundam.", want{admin1: "Tombouctou", admin2: "Goundam", precision: 2, unresolved: "Echell"}},
+		{"common word in brackets", "Les rebelles du Nord malien se sont retirés de la ville de Léré (Nord) lundi.", want{name: "Léré", admin1: "Tombouctou", precision: 1}},
 		{"rank", "Gunmen attacked Kati, the garrison town.", want{name: "Kati", admin1: "Koulikoro", admin2: "Kati", precision: 1}},
 		// Vague and relative places.
 		{"near", "An IED exploded near Djibo.", want{name: "Djibo", admin1: "Sahel", precision: 2}},

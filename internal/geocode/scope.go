@@ -418,6 +418,13 @@ func (s *scope) classify(m *mention) {
 	if p := parenRe.FindStringSubmatchIndex(s.text[m.end:]); p != nil && !s.used[m.end+p[2]] {
 		m.local = map[string]bool{}
 		for _, part := range strings.Split(s.text[m.end+p[2]:m.end+p[3]], ",") {
+			if s.gc.gaz.Stop(part) {
+				// "Léré (Nord)": a region named like a common word
+				// ("Nord", "Centre", "Sahel") in brackets is more often
+				// "the north" of the report's country than Burkina's
+				// region of that name; it constrains nothing
+				continue
+			}
 			k := gazetteer.Key(part)
 			for _, e := range s.gc.gaz.Lookup(part) {
 				// "(Bankass, Mopti)": admin names, or towns that stand for them.
