@@ -311,7 +311,11 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 			// claim's; the ambush was on it or some days before
 			dprec = event.WeekPrecision
 		}
-		places, ownPlace := pickPlaces(d, s, trig)
+		places, ownPlace, toDest := pickPlaces(d, s, trig)
+		if toDest && lead >= 0 && (!ownDate || sameDay(date, out[lead].ev.Date)) {
+			// "part of the convoy reached Bamako": the story's event
+			ownPlace = false
+		}
 		if ownPlace && lead >= 0 && anyAnaphoric(s) && (!ownDate || sameDay(date, out[lead].ev.Date)) &&
 			out[lead].ev.Place.Precision == event.PlacePrecision {
 			// (when the story so far is placed only vaguely, the place the
@@ -562,10 +566,17 @@ var listJoin = map[string]bool{",": true, "and": true, "et": true, ", and": true
 // pickPlaces returns the places a sentence's event happened at: every place
 // of a list ("attacks on A, B and C"), else the one the trigger points at.
 // own is false when the sentence names no usable place.
-func pickPlaces(d *doc, s *sentence, trig hit) ([]event.Place, bool) {
-	var precise, regions []event.PlaceRef
+//
+// A place the sentence only goes to ("on their way to X", "reached X") is
+// used when nothing else places the sentence, near it, and toDest says so.
+func pickPlaces(d *doc, s *sentence, trig hit) (places []event.Place, own, toDest bool) {
+	var precise, regions, dests []event.PlaceRef
 	for _, p := range s.places {
 		if !p.Place.Known() && p.Place.Admin1 == "" || countryLevel(p.Place) || dateline(d, s, p) || sourcePlace(d, p) {
+			continue
+		}
+		if destination(d, p) {
+			dests = append(dests, p)
 			continue
 		}
 		if p.Place.Precision <= event.NearPrecision && p.Place.Name != p.Place.Country {
@@ -574,14 +585,19 @@ func pickPlaces(d *doc, s *sentence, trig hit) ([]event.Place, bool) {
 			regions = append(regions, p)
 		}
 	}
+	if len(precise) == 0 && len(dests) > 0 {
+		p := dests[0].Place
+		p.Precision = max(p.Precision, event.NearPrecision)
+		return []event.Place{p}, true, true
+	}
 	if len(precise) == 0 {
 		// a region or country alone: usable when it is more than the country
 		for _, p := range regions {
 			if p.Place.Admin1 != "" {
-				return []event.Place{p.Place}, true
+				return []event.Place{p.Place}, true, false
 			}
 		}
-		return nil, false
+		return nil, false, false
 	}
 	precise = dropUnitNames(d, precise)
 	if run := longestList(d, s, precise); len(run) == len(precise) && len(run) > 1 || len(run) >= 3 {
@@ -596,7 +612,7 @@ func pickPlaces(d *doc, s *sentence, trig hit) ([]event.Place, bool) {
 				out = append(out, p.Place)
 			}
 		}
-		return out, true
+		return out, true, false
 	}
 	trigPos := d.orig(s.words[trig.from].start)
 	best, bestScore := precise[0], -1<<30
@@ -617,7 +633,32 @@ func pickPlaces(d *doc, s *sentence, trig hit) ([]event.Place, bool) {
 			best, bestScore = p, score
 		}
 	}
-	return []event.Place{best.Place}, true
+	return []event.Place{best.Place}, true, false
+}
+
+// destinations are the folded words that make the place after them a
+// destination or a refuge ("part of the convoy reached Bamako", "the
+// wounded were evacuated to Mopti", "le président regagnait
+// Ouagadougou"): the event happened elsewhere, or is the story's.
+var destinations = []string{
+	"reached", "reach", "heading to", "headed to", "bound for", "on its way to", "on their way to", "on his way to", "on her way to",
+	"en route to", "fled to", "flee to", "evacuated to", "taken to", "transported to", "transferred to",
+	"returned to", "returning to", "rejoindre", "rejoint", "rejoignent", "regagner", "regagne", "regagnait",
+	"en direction de", "en direction du", "en direction d", "evacue vers", "evacues vers", "evacuees vers",
+	"transfere vers", "transferes vers", "transporte vers", "transportes vers", "fui vers", "refugies a",
+	"se sont refugies a", "en route vers",
+}
+
+// destination tells whether a place is where people went rather than
+// where the event happened (see destinations).
+func destination(d *doc, p event.PlaceRef) bool {
+	before := " " + strings.Join(strings.Fields(nlp.Fold(d.text[max(0, p.Start-40):p.Start])), " ")
+	for _, w := range destinations {
+		if strings.HasSuffix(before, " "+w) {
+			return true
+		}
+	}
+	return false
 }
 
 // sourcePlace tells whether a place only says where a source was ("a
