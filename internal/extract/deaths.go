@@ -192,6 +192,18 @@ func classify(s *sentence, kind []string, first, last int) (dead, attacker bool)
 		}
 		if kind[k] == "dead" || kind[k] == "hurt" {
 			post = kind[k]
+			// "twenty people dead, wounded and missing": a count of
+			// every casualty is no death toll
+			if post == "dead" && k+1 < len(s.words) {
+				n := k + 1
+				switch s.words[n].text {
+				case "and", "or", "et", "ou":
+					n++
+				}
+				if n < len(s.words) && kind[n] == "hurt" {
+					post = "hurt"
+				}
+			}
 			break
 		}
 	}

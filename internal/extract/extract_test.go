@@ -103,6 +103,18 @@ func TestIncidents(t *testing.T) {
 			typ: "Explosions/Remote violence", sub: "Air/drone strike", actor1: "Mali", place: "Kidal", date: "2025-01-05", fatalities: 20,
 		},
 		{
+			name: "a count of dead, wounded and missing is no death toll",
+			text: "Des hommes armés ont attaqué un convoi de l'armée près d'Ansongo jeudi. Un élu parle d'une vingtaine de soldats morts, blessés et disparus.",
+			lang: "fr", pub: "2025-04-12",
+			typ: "Battles", sub: "Armed clash", actor1: "Unidentified", place: "Ansongo", date: "2025-04-10", fatalities: 0,
+		},
+		{
+			name: "killed and wounded counted apart",
+			text: "Gunmen ambushed an army patrol near Ansongo on Thursday; two soldiers were killed and seven wounded.",
+			lang: "en", pub: "2025-04-12",
+			typ: "Battles", sub: "Armed clash", actor1: "Unidentified", place: "Ansongo", date: "2025-04-10", fatalities: 2,
+		},
+		{
 			name: "kidnapping",
 			text: "Gunmen kidnapped two foreign workers at a mining site near Kéniéba on Thursday.",
 			lang: "en", pub: "2025-05-10",
