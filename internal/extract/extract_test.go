@@ -104,7 +104,7 @@ func TestIncidents(t *testing.T) {
 		},
 		{
 			name: "a count of dead, wounded and missing is no death toll",
-			text: "Des hommes armés ont attaqué un convoi de l'armée près d'Ansongo jeudi. Un élu parle d'une vingtaine de soldats morts, blessés et disparus.",
+			text: "Des hommes armés ont attaqué un convoi de l'armée près d'Ansongo jeudi. « On peut parler d'une vingtaine de personnes si on compte les militaires morts, blessés et disparus », a dit un élu.",
 			lang: "fr", pub: "2025-04-12",
 			typ: "Battles", sub: "Armed clash", actor1: "Unidentified", place: "Ansongo", date: "2025-04-10", fatalities: 0,
 		},
