@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sahelwatch/sahelwatch/internal/event"
+	"github.com/sahelwatch/sahelwatch/internal/nlp"
 )
 
 // group is one event being assembled from the candidates that describe it.
@@ -191,8 +192,10 @@ func foldVague(groups []*group) []*group {
 			if j == i || h.ev.Place.Precision >= g.ev.Place.Precision || h.ev.Kind != g.ev.Kind {
 				continue
 			}
-			// "near Kaya" and the village near Kaya the report names
-			if g.ev.Place.Precision == event.NearPrecision && event.Km(g.ev.Place, h.ev.Place) > 50 {
+			// "near Kaya" and the village near Kaya the report names, or
+			// "the cercle of Niafunké" and the town in it
+			if g.ev.Place.Precision == event.NearPrecision && event.Km(g.ev.Place, h.ev.Place) > 50 &&
+				!(unitPlace(g.ev.Place) && g.ev.Place.Admin2 == h.ev.Place.Admin2) {
 				continue
 			}
 			// any type: a headline's "attack" and the body's "ambush" are
@@ -213,6 +216,18 @@ func foldVague(groups []*group) []*group {
 		absorbGroup(into, g)
 	}
 	return keep
+}
+
+// unitPlace tells whether a place is a cercle or province ("cercle de
+// Niafunké", "Soum province") rather than a town.
+func unitPlace(p event.Place) bool {
+	n := nlp.Fold(p.Name + " " + p.Mention)
+	for _, w := range []string{"cercle", "province", "prefecture", "departement", "district"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // better reports whether h is a better home than cur for the vague group

@@ -115,6 +115,12 @@ func TestIncidents(t *testing.T) {
 			typ: "Battles", sub: "Armed clash", actor1: "Unidentified", place: "Ansongo", date: "2025-04-10", fatalities: 2,
 		},
 		{
+			name: "each side's own losses, in a quote",
+			text: "Jihadists ambushed an army convoy near Ansongo on Thursday. \"We lost six men\", an officer said, adding that the attackers lost at least 15 combatants.",
+			lang: "en", pub: "2025-04-12",
+			typ: "Battles", sub: "Armed clash", actor1: "", place: "Ansongo", date: "2025-04-10", fatalities: 21,
+		},
+		{
 			name: "kidnapping",
 			text: "Gunmen kidnapped two foreign workers at a mining site near Kéniéba on Thursday.",
 			lang: "en", pub: "2025-05-10",
