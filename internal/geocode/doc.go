@@ -47,7 +47,19 @@
 //     region, since a country mention or an actor does not say which
 //     region an unplaced incident was in;
 //   - "(coded as X at geoprecision N)", as in ACLED notes, places the
-//     expression before it at X.
+//     expression before it at X;
+//   - a country named as a border ("near the Niger border", "la frontière
+//     avec le Mali") is no place and does not count as the report naming
+//     that country; its homonyms are slightly less likely (the event is
+//     usually just across the border);
+//   - "X, Cercle of Y" and "X, région de Y" locate X as "X, Y" does; a
+//     common-word region in brackets ("Léré (Nord)") constrains nothing;
+//   - "the Sahel region" in a report whose towns all lie in that country's
+//     other regions is the wider Sahel, not Burkina Faso's region.
+//
+// Homonyms are scored twice; in the second pass each candidate gains from
+// its distance to the places the other names chose in the first pass, but
+// not from having been chosen itself by the same name.
 //
 // The cue words live in data/cues.txt and the vague areas in
 // data/areas.tsv, so an analyst can add a French preposition or a named
