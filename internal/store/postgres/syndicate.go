@@ -70,7 +70,7 @@ func (sv *saver) EventsOfReport(id int64) ([]string, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlstore.ScanStrings(rows)
+	return sqlstore.ScanColumn[string](rows)
 }
 
 // AttachCopies gives every copy of report origID a source row on each

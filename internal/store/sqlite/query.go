@@ -281,15 +281,7 @@ func querySeqs(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]int64,
 		return nil, err
 	}
 	defer rows.Close()
-	var seqs []int64
-	for rows.Next() {
-		var seq int64
-		if err := rows.Scan(&seq); err != nil {
-			return nil, err
-		}
-		seqs = append(seqs, seq)
-	}
-	return seqs, rows.Err()
+	return sqlstore.ScanColumn[int64](rows)
 }
 
 // CountEvents counts the events matching f, at most f.CountMax of them

@@ -130,7 +130,7 @@ func (sv *saver) ReplaceReport(id int64, oldDoc string) error {
 	if err != nil {
 		return err
 	}
-	affected, err := sqlstore.ScanStrings(rows)
+	affected, err := sqlstore.ScanColumn[string](rows)
 	rows.Close()
 	if err != nil {
 		return err

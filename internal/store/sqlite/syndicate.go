@@ -53,5 +53,5 @@ func (sv *saver) EventsOfReport(id int64) ([]string, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlstore.ScanStrings(rows)
+	return sqlstore.ScanColumn[string](rows)
 }

@@ -87,15 +87,15 @@ func MatchOriginal(rows Rows, sig []byte, syn store.Syndicator) (Original, error
 	return Original{}, rows.Err()
 }
 
-// ScanStrings reads a one-column result of strings, such as event IDs.
-func ScanStrings(rows Rows) ([]string, error) {
-	var out []string
+// ScanColumn reads a one-column result, such as event IDs or row numbers.
+func ScanColumn[T any](rows Rows) ([]T, error) {
+	var out []T
 	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
+		var v T
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		out = append(out, s)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }
