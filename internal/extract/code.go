@@ -266,6 +266,15 @@ func (x *Extractor) roles(d *doc, s *sentence, trig hit, trigPos int) (a1, a2 *a
 		}
 		return after[0]
 	}
+	if a, b, ok := betweenPair(d, ms); ok && agent == nil {
+		// "clashes between FAMa and JNIM", "des affrontements entre
+		// l'armée et des jihadistes": both sides fought; ACLED names the
+		// non-state side first when the other is a state force
+		if a.Actor.Inter == 1 && b.Actor.Inter != 1 {
+			a, b = b, a
+		}
+		return a, b
+	}
 	switch {
 	case agent != nil:
 		a1 = agent
@@ -290,10 +299,57 @@ func (x *Extractor) roles(d *doc, s *sentence, trig hit, trigPos int) (a1, a2 *a
 	if a1 != nil && a1.Actor.Inter == 7 && a2 == nil {
 		a1, a2 = nil, a1
 	}
+	// "an army vehicle was struck by an IED …, two soldiers were killed":
+	// the soldiers after the verb are more victims, not the attackers
+	if a1 != nil && a2 != nil && sameForce(a1.Actor, a2.Actor) {
+		a1 = nil
+	}
 	return a1, a2
 }
 
 // wordsBefore returns the lowercased words in the 40 bytes before pos.
+// sameForce reports whether two mentions name one actor: the same entry,
+// or a country's forces and the generic "army"/"soldiers" that stand for
+// them.
+func sameForce(a, b actors.Actor) bool {
+	if a.Name == b.Name {
+		return true
+	}
+	return a.Inter == b.Inter && a.Inter == 1 && (a.Generic || b.Generic)
+}
+
+// betweenPair finds two actors named as "between A and B" ("entre A et
+// B"): the two sides of a clash.
+func betweenPair(d *doc, ms []*actors.Mention) (a, b *actors.Mention, ok bool) {
+	for i := 0; i+1 < len(ms); i++ {
+		ws := wordsBefore(d, ms[i].Start)
+		if len(ws) == 0 {
+			continue
+		}
+		w := strings.Trim(ws[len(ws)-1], ",")
+		if len(ws) >= 2 && (w == "the" || w == "l'" || w == "la" || w == "le" || w == "les" || w == "des") {
+			w = strings.Trim(ws[len(ws)-2], ",")
+		}
+		if w != "between" && w != "entre" {
+			continue
+		}
+		for j := i + 1; j < len(ms) && j <= i+3; j++ {
+			if ms[j].Actor.Name == ms[i].Actor.Name {
+				continue
+			}
+			gap := strings.Fields(strings.ToLower(d.text[ms[i].End:ms[j].Start]))
+			joined := false
+			for _, g := range gap {
+				joined = joined || g == "and" || g == "et" || g == "&"
+			}
+			if joined && len(gap) <= 4 {
+				return ms[i], ms[j], true
+			}
+		}
+	}
+	return nil, nil, false
+}
+
 func wordsBefore(d *doc, pos int) []string {
 	lo := max(0, pos-40)
 	for lo > 0 && lo < len(d.text) && d.text[lo]&0xC0 == 0x80 {

@@ -121,6 +121,18 @@ func TestIncidents(t *testing.T) {
 			typ: "Battles", sub: "Armed clash", actor1: "", place: "Ansongo", date: "2025-04-10", fatalities: 21,
 		},
 		{
+			name: "clashes between the army and a group: the group first",
+			text: "On 20 July, exchanges of gunfire between FAMa and JNIM militants took place in Boni, with no casualties.",
+			lang: "en", pub: "2025-07-22",
+			typ: "Battles", sub: "Armed clash", actor1: "JNIM", place: "Boni", date: "2025-07-20", fatalities: 0,
+		},
+		{
+			name: "soldiers killed by a mine are victims; the planter, named next, is actor1",
+			text: "On 26 October, an army vehicle was struck by an IED near Dioungani, and two Malian soldiers were killed in the explosion. The IED was most likely planted by Katiba Macina militants.",
+			lang: "en", pub: "2025-10-28",
+			typ: "Explosions/Remote violence", sub: "Remote explosive/landmine/IED", actor1: "JNIM", place: "Dioungani", date: "2025-10-26", fatalities: 2,
+		},
+		{
 			name: "kidnapping",
 			text: "Gunmen kidnapped two foreign workers at a mining site near Kéniéba on Thursday.",
 			lang: "en", pub: "2025-05-10",
