@@ -284,6 +284,12 @@ func (x *Extractor) roles(d *doc, s *sentence, trig hit, trigPos int) (a1, a2 *a
 	case passive:
 		a2 = closestBefore()
 		a1 = firstAfter()
+		// "a Barkhane vehicle was struck by an IED …, two soldiers were
+		// wounded": with no "by" agent, soldiers named after the verb
+		// are victims too
+		if a1 != nil && a1.Actor.Generic && a1.Actor.Inter == 1 {
+			a1 = nil
+		}
 	default:
 		a1 = closestBefore()
 		a2 = firstAfter()
@@ -400,11 +406,19 @@ var passiveWords = map[string]bool{"subjected": true, "faced": true, "was": true
 	"under": true, "came": true, "come": true, "sont": true, "est": true, "victim": true, "victime": true,
 	"victimes": true, "suffered": true, "subi": true}
 
+// farPassive are the passive words that may stand further from the
+// trigger, before a preposition and an article.
+var farPassive = map[string]bool{"subjected": true, "victim": true, "victime": true, "victimes": true, "target": true, "cible": true}
+
 // passiveNear tells whether the trigger at pos is a passive verb.
 func passiveNear(d *doc, pos int) bool {
 	ws := wordsBefore(d, pos)
-	for i := len(ws) - 1; i >= 0 && i >= len(ws)-2; i-- {
-		if passiveWords[strings.Trim(ws[i], ",.;:")] {
+	// "subjected to a complex ambush", "victime d'une embuscade": the
+	// passive word may stand before a preposition, an article and an
+	// adjective
+	for i := len(ws) - 1; i >= 0 && i >= len(ws)-4; i-- {
+		w := strings.Trim(ws[i], ",.;:")
+		if passiveWords[w] && (i >= len(ws)-2 || farPassive[w]) {
 			return true
 		}
 	}

@@ -84,6 +84,7 @@ func consolidate(d *doc, cands []candidate) []event.Event {
 	groups = foldFloating(groups, cands)
 	groups = foldVague(groups)
 	groups = foldIntoBattles(groups)
+	groups = foldTwins(groups)
 	// "Its camps at A and B were attacked": the events one sentence gives
 	// for several places are one kind of attack, so what another sentence
 	// says about A's (the soldiers who fought there) holds for B's.
@@ -165,6 +166,29 @@ func foldIntoBattles(groups []*group) []*group {
 					into = h
 					break
 				}
+			}
+		}
+		if into == nil {
+			keep = append(keep, g)
+			continue
+		}
+		absorbGroup(into, g)
+	}
+	return keep
+}
+
+// foldTwins merges groups that recoding has made alike: same kind, type,
+// place and day ("fighters were killed" read as an attack until the
+// army's account made it a battle, beside that battle).
+func foldTwins(groups []*group) []*group {
+	var keep []*group
+	for _, g := range groups {
+		var into *group
+		for _, h := range keep {
+			if h.ev.Kind == g.ev.Kind && h.ev.EventType == g.ev.EventType && h.ev.Place.Name == g.ev.Place.Name &&
+				h.ev.Place.Precision == g.ev.Place.Precision && sameDay(h.ev.Date, g.ev.Date) {
+				into = h
+				break
 			}
 		}
 		if into == nil {

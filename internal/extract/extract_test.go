@@ -133,6 +133,18 @@ func TestIncidents(t *testing.T) {
 			typ: "Explosions/Remote violence", sub: "Remote explosive/landmine/IED", actor1: "JNIM", place: "Dioungani", date: "2025-10-26", fatalities: 2,
 		},
 		{
+			name: "a foreign force's vehicle struck by a mine: the soldiers wounded are not the attackers",
+			text: "On 8 April, a Barkhane logistics vehicle was struck by an IED south of Tessalit, and two soldiers were lightly wounded.",
+			lang: "en", pub: "2025-04-10",
+			typ: "Explosions/Remote violence", sub: "Remote explosive/landmine/IED", actor1: "Unidentified", place: "Tessalit", date: "2025-04-08", fatalities: 0,
+		},
+		{
+			name: "subjected to an ambush: the convoy is the target",
+			text: "On 12 May, a MINUSMA convoy was subjected to a complex ambush near Aguelhok by JNIM fighters.",
+			lang: "en", pub: "2025-05-14",
+			typ: "Battles", sub: "Armed clash", actor1: "JNIM", place: "Aguelhok", date: "2025-05-12", fatalities: 0,
+		},
+		{
 			name: "kidnapping",
 			text: "Gunmen kidnapped two foreign workers at a mining site near Kéniéba on Thursday.",
 			lang: "en", pub: "2025-05-10",
