@@ -84,7 +84,9 @@ func (x *Extractor) code(d *doc, s *sentence, trig hit, cl class, c *candidate) 
 			c.ev.Actor1 = cl
 		}
 	}
-	if c.ev.Actor1.Name == "" && et != "Strategic developments" && et != "Protests" {
+	if c.ev.Actor1.Name == "" && (et != "Strategic developments" || st == "Looting/property destruction") && et != "Protests" {
+		// looting and arson have a perpetrator too, unidentified when
+		// the report names none
 		c.ev.Actor1 = x.generic("gunmen", country)
 	}
 	civilianDead := false

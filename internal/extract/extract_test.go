@@ -145,6 +145,18 @@ func TestIncidents(t *testing.T) {
 			typ: "Battles", sub: "Armed clash", actor1: "JNIM", place: "Aguelhok", date: "2025-05-12", fatalities: 0,
 		},
 		{
+			name: "a military operation against a named group is a clash",
+			text: "On 20 September, French Barkhane forces carried out an air-ground operation against ISGS militants near Ménaka, killing seven of them.",
+			lang: "en", pub: "2025-09-22",
+			typ: "Battles", sub: "Armed clash", actor1: "France", place: "Ménaka", date: "2025-09-20", fatalities: 7,
+		},
+		{
+			name: "looting by unknown gunmen has an unidentified perpetrator",
+			text: "On 22 June, unknown gunmen seized a vehicle belonging to an aid group in central Timbuktu.",
+			lang: "en", pub: "2025-06-24",
+			typ: "Strategic developments", sub: "Looting/property destruction", actor1: "Unidentified Armed Group", place: "Timbuktu", date: "2025-06-22", fatalities: 0,
+		},
+		{
 			name: "kidnapping",
 			text: "Gunmen kidnapped two foreign workers at a mining site near Kéniéba on Thursday.",
 			lang: "en", pub: "2025-05-10",
