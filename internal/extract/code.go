@@ -307,6 +307,14 @@ func (x *Extractor) roles(d *doc, s *sentence, trig hit, trigPos int) (a1, a2 *a
 	if a1 != nil && a1.Actor.Inter == 7 && a2 == nil {
 		a1, a2 = nil, a1
 	}
+	// "FAMa repelled an attack by militants": the forces defended; the
+	// attackers are actor1, unidentified when the sentence names none
+	if !passive && agent == nil && defensive[s.words[trig.from].text] && a1 != nil && a1.Actor.Inter == 1 {
+		a1, a2 = a2, a1
+		if a1 != nil && a1.Actor.Inter == 1 {
+			a1 = nil
+		}
+	}
 	// "an army vehicle was struck by an IED …, two soldiers were killed":
 	// the soldiers after the verb are more victims, not the attackers
 	if a1 != nil && a2 != nil && sameForce(a1.Actor, a2.Actor) {
@@ -316,6 +324,11 @@ func (x *Extractor) roles(d *doc, s *sentence, trig hit, trigPos int) (a1, a2 *a
 }
 
 // wordsBefore returns the lowercased words in the 40 bytes before pos.
+// defensive are the folded verbs whose subject defended rather than
+// attacked.
+var defensive = map[string]bool{"repelled": true, "repulsed": true, "repelling": true, "fended": true,
+	"repousse": true, "repousses": true, "repoussent": true, "repoussaient": true, "repoussait": true}
+
 // sameForce reports whether two mentions name one actor: the same entry,
 // or a country's forces and the generic "army"/"soldiers" that stand for
 // them.

@@ -157,6 +157,12 @@ func TestIncidents(t *testing.T) {
 			typ: "Strategic developments", sub: "Looting/property destruction", actor1: "Unidentified Armed Group", place: "Timbuktu", date: "2025-06-22", fatalities: 0,
 		},
 		{
+			name: "the army repelled an attack: the attackers are actor1",
+			text: "Malian soldiers repelled an attack by suspected jihadists on their post in Tessit on 4 May, killing two of them.",
+			lang: "en", pub: "2025-05-06",
+			typ: "Battles", sub: "Armed clash", actor1: "Islamist", place: "Tessit", date: "2025-05-04", fatalities: 2,
+		},
+		{
 			name: "kidnapping",
 			text: "Gunmen kidnapped two foreign workers at a mining site near Kéniéba on Thursday.",
 			lang: "en", pub: "2025-05-10",
