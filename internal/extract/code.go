@@ -240,7 +240,7 @@ func (x *Extractor) roles(d *doc, s *sentence, trig hit, trigPos int) (a1, a2 *a
 		passive = true
 		for i := len(ms) - 1; i >= 0; i-- {
 			if ms[i].Start < trigPos {
-				passive = ms[i].Actor.Inter != 2 && ms[i].Actor.Inter != 3
+				passive = ms[i].Actor.Inter != 2 && ms[i].Actor.Inter != 3 && ms[i].Actor.Inter != 4
 				break
 			}
 		}

@@ -163,6 +163,12 @@ func TestIncidents(t *testing.T) {
 			typ: "Battles", sub: "Armed clash", actor1: "Islamist", place: "Tessit", date: "2025-05-04", fatalities: 2,
 		},
 		{
+			name: "a communal militia before a bare verb raided (not 'was raided')",
+			text: "On 27 August, Dozo militiamen raided the village of Togoye and burned several huts.",
+			lang: "en", pub: "2025-08-29",
+			typ: "Strategic developments", sub: "Looting/property destruction", actor1: "Dan Na Ambassagou", place: "Togou", date: "2025-08-27", fatalities: 0,
+		},
+		{
 			name: "kidnapping",
 			text: "Gunmen kidnapped two foreign workers at a mining site near Kéniéba on Thursday.",
 			lang: "en", pub: "2025-05-10",
