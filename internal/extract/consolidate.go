@@ -97,6 +97,7 @@ func consolidate(d *doc, cands []candidate) []event.Event {
 	}
 	out := make([]event.Event, 0, len(groups))
 	for _, g := range groups {
+		escorted(&g.ev, g.victims)
 		// conflicting tolls for one side: the most conservative
 		g.ev.Fatalities = minOf(g.victims) + minOf(g.attackers)
 		g.ev.FatalitiesLow = g.ev.Fatalities
@@ -175,6 +176,26 @@ func foldIntoBattles(groups []*group) []*group {
 		absorbGroup(into, g)
 	}
 	return keep
+}
+
+// escorted recodes an attack on a convoy that state forces escorted as an
+// armed clash with them, as ACLED codes the ambush of an escorted convoy
+// (trucks burned, "part of the convoy escorted by the army reached
+// Bamako"), when no one is reported killed on the civilian side.
+func escorted(e *event.Event, victims []toll) {
+	if len(victims) > 0 || e.Actor2.Inter != 1 || e.Actor1.Inter == 1 {
+		return
+	}
+	if e.EventType != "Violence against civilians" && !(e.EventType == "Strategic developments" && e.SubEventType == "Looting/property destruction") {
+		return
+	}
+	for _, ev := range e.Evidence {
+		t := nlp.Fold(ev.Text)
+		if strings.Contains(t, "escort") {
+			e.EventType, e.SubEventType = "Battles", "Armed clash"
+			return
+		}
+	}
 }
 
 // foldTwins merges groups that recoding has made alike: same kind, type,
