@@ -67,6 +67,7 @@ func TestScope(t *testing.T) {
 		{"across the border", "Des hommes armés ont attaqué Kouri, près de la frontière avec le Mali.", want{name: "Kouri", admin1: "Boucle du Mouhoun", precision: 1}},
 		{"comma and unit word", "Gunmen burned a phone mast in the area of Echell, Cercle of Goundam.", want{admin1: "Tombouctou", admin2: "Goundam", precision: 2, unresolved: "Echell"}},
 		{"common word in brackets", "Les rebelles du Nord malien se sont retirés de la ville de Léré (Nord) lundi.", want{name: "Léré", admin1: "Tombouctou", precision: 1}},
+		{"distance in words", "Des hommes armés ont enlevé deux commerçants à une dizaine de km de Koutiala.", want{name: "Koutiala", admin1: "Sikasso", precision: 2}},
 		{"rank", "Gunmen attacked Kati, the garrison town.", want{name: "Kati", admin1: "Koulikoro", admin2: "Kati", precision: 1}},
 		// Vague and relative places.
 		{"near", "An IED exploded near Djibo.", want{name: "Djibo", admin1: "Sahel", precision: 2}},
