@@ -84,6 +84,9 @@ func consolidate(d *doc, cands []candidate) []event.Event {
 	groups = foldFloating(groups, cands)
 	groups = foldVague(groups)
 	groups = foldIntoBattles(groups)
+	for _, g := range groups {
+		coherentType(&g.ev)
+	}
 	groups = foldTwins(groups)
 	// "Its camps at A and B were attacked": the events one sentence gives
 	// for several places are one kind of attack, so what another sentence
@@ -195,6 +198,15 @@ func escorted(e *event.Event, victims []toll) {
 			e.EventType, e.SubEventType = "Battles", "Armed clash"
 			return
 		}
+	}
+}
+
+// coherentType recodes an attack "on civilians" whose target turned out
+// to be the state's forces ("the two camps of Léré" were the army's) as a
+// battle: ACLED's violence against civilians has civilian targets.
+func coherentType(e *event.Event) {
+	if e.EventType == "Violence against civilians" && e.Actor2.Inter == 1 && e.Actor1.Inter != 1 {
+		e.EventType, e.SubEventType = "Battles", "Armed clash"
 	}
 }
 

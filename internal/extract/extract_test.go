@@ -169,6 +169,12 @@ func TestIncidents(t *testing.T) {
 			typ: "Strategic developments", sub: "Looting/property destruction", actor1: "Dan Na Ambassagou", place: "Togou", date: "2025-08-27", fatalities: 0,
 		},
 		{
+			name: "an attack on camps that were the army's is a battle",
+			text: "Des hommes armés ont attaqué dimanche les deux camps de l'armée malienne à Léré, a indiqué un élu local.",
+			lang: "fr", pub: "2025-09-16",
+			typ: "Battles", sub: "Armed clash", actor1: "Unidentified", place: "Léré", date: "2025-09-14", fatalities: 0,
+		},
+		{
 			name: "kidnapping",
 			text: "Gunmen kidnapped two foreign workers at a mining site near Kéniéba on Thursday.",
 			lang: "en", pub: "2025-05-10",
