@@ -583,8 +583,11 @@ func civilianNoun(x *Extractor, noun string) bool {
 	if noun == "" {
 		return false
 	}
-	for _, h := range x.lx.targets.match([]word{{text: noun}}) {
-		return h.value == "civilian"
+	// figures keep nouns without a plural s ("villageoi" for villageois)
+	for _, n := range []string{noun, noun + "s"} {
+		for _, h := range x.lx.targets.match([]word{{text: n}}) {
+			return h.value == "civilian"
+		}
 	}
 	return false
 }

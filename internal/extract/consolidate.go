@@ -36,7 +36,7 @@ func consolidate(d *doc, cands []candidate) []event.Event {
 			pgr := groups[pg]
 			// and so are villagers abducted during it
 			civilians := c.ev.EventType == "Violence against civilians" &&
-				(len(c.victims) > 0 || c.ev.SubEventType == "Abduction/forced disappearance") &&
+				(c.civilians || c.ev.SubEventType == "Abduction/forced disappearance") &&
 				pgr.ev.EventType == "Battles"
 			if civilians && pgr.guessed {
 				// the story's attack had no target until now: it was on

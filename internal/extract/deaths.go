@@ -19,7 +19,9 @@ var notPeople = map[string]bool{"km": true, "kilometres": true, "kilometers": tr
 	"tons": true, "tonnes": true, "litres": true, "liters": true, "cfa": true, "francs": true, "dollars": true, "euros": true,
 	"months": true, "mois": true, "weeks": true, "semaines": true, "villages": true, "localities": true, "localites": true,
 	"incidents": true, "times": true, "fois": true, "am": true, "pm": true, "gmt": true, "tankers": true, "citernes": true,
-	"cattle": true, "head": true, "tetes": true, "betail": true}
+	"cattle": true, "head": true, "tetes": true, "betail": true,
+	// "les deux camps", "both sides", "the two parties": the belligerents
+	"camps": true, "camp": true, "sides": true, "parties": true, "cotes": true, "bases": true, "posts": true, "postes": true}
 
 // subset words before a number that make it part of a figure already given.
 var subsetWords = map[string]bool{"including": true, "dont": true, "among": true, "parmi": true, "notamment": true, "whom": true,

@@ -286,6 +286,7 @@ type candidate struct {
 	parent    int  // index of the candidate whose place and date this one inherited, or -1
 	victims   []figure
 	attackers []figure
+	civilians bool // a victim figure names civilians ("villagers", "civils"), not just "dead"
 }
 
 // candidates reads a candidate event from every sentence with a trigger.
@@ -376,6 +377,9 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 		for _, pl := range places {
 			c := candidate{sent: s, class: cl, ownPlace: ownPlace, ownDate: ownDate, parent: parent, floating: floating,
 				victims: victims, attackers: attackers}
+			for _, f := range victims {
+				c.civilians = c.civilians || civilianNoun(x, f.noun)
+			}
 			c.ev = event.Event{
 				Doc: d.r.Doc, Date: date, TimePrecision: dprec, Kind: kind, Place: pl,
 				Evidence: []event.Evidence{{Doc: d.r.Doc, Start: s.start, End: s.end, Text: d.text[s.start:s.end]}},

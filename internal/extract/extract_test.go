@@ -175,6 +175,12 @@ func TestIncidents(t *testing.T) {
 			typ: "Battles", sub: "Armed clash", actor1: "Unidentified", place: "Léré", date: "2025-09-14", fatalities: 0,
 		},
 		{
+			name: "'the two sides reported dozens dead' is the battle's toll, not a killing of civilians",
+			text: "Le 12 septembre, les rebelles ont mené une attaque contre la base de l'armée à Bourem. Les deux camps ont fait état de dizaines de morts.",
+			lang: "fr", pub: "2025-09-14",
+			typ: "Battles", sub: "Armed clash", actor1: "Unidentified", place: "Bourem", date: "2025-09-12", fatalities: 10,
+		},
+		{
 			name: "kidnapping",
 			text: "Gunmen kidnapped two foreign workers at a mining site near Kéniéba on Thursday.",
 			lang: "en", pub: "2025-05-10",
