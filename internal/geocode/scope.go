@@ -182,7 +182,7 @@ func plainGap(g string) bool {
 func (s *scope) before(i int, list []string) int {
 	best := 0
 	for _, p := range list {
-		w := strings.Fields(p)
+		w := s.gc.cues.words(p)
 		n := len(w)
 		if n == 0 || n > i || n <= best {
 			continue
@@ -210,7 +210,7 @@ func (s *scope) after(j int, list []string) int {
 	}
 	best := 0
 	for _, p := range list {
-		w := strings.Fields(p)
+		w := s.gc.cues.words(p)
 		n := len(w)
 		if n == 0 || j+n > len(s.toks) || n <= best {
 			continue
