@@ -132,6 +132,8 @@ var nounPhraseEnd = map[string]bool{"of": true, "in": true, "at": true, "on": tr
 // singleKill finds one person killed with no number: "shot dead the
 // deputy mayor", "killing him", "the imam was assassinated", "un civil a
 // été tué".
+func hasDigitWord(w string) bool { return strings.IndexAny(w, "0123456789") >= 0 }
+
 func (x *Extractor) singleKill(s *sentence, kind []string) (figure, bool) {
 	for k, w := range s.words {
 		if kind[k] != "dead" || !killVerbs[w.text] {
@@ -144,6 +146,19 @@ func (x *Extractor) singleKill(s *sentence, kind []string) (figure, bool) {
 		}
 		if k+1 >= len(s.words) {
 			continue
+		}
+		// "Agent for the Water Department killed by unknown gunmen": a
+		// reduced passive after one person named in the singular
+		if by := s.words[k+1].text; (by == "by" || by == "par") && k > 0 {
+			for j := k - 1; j >= 0 && j >= k-6; j-- {
+				w := s.words[j].text
+				if kind[j] != "" || hasDigitWord(w) {
+					break
+				}
+				if x.personNoun(w) && !strings.HasSuffix(w, "s") {
+					return figure{value: 1, noun: w}, true
+				}
+			}
 		}
 		next := s.words[k+1].text
 		if next == "him" || next == "her" || next == "lui" {

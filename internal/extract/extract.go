@@ -377,8 +377,18 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 		for _, pl := range places {
 			c := candidate{sent: s, class: cl, ownPlace: ownPlace, ownDate: ownDate, parent: parent, floating: floating,
 				victims: victims, attackers: attackers}
+			// civilians only: "4 civilians, 2 assailants and 1 soldier
+			// dead" is the toll of the whole fight
 			for _, f := range victims {
-				c.civilians = c.civilians || civilianNoun(x, f.noun)
+				if civilianNoun(x, f.noun) {
+					c.civilians = true
+				} else if f.noun != "" && x.personNoun(f.noun) {
+					c.civilians = false
+					break
+				}
+			}
+			if len(attackers) > 0 {
+				c.civilians = false
 			}
 			c.ev = event.Event{
 				Doc: d.r.Doc, Date: date, TimePrecision: dprec, Kind: kind, Place: pl,

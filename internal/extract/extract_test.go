@@ -181,6 +181,18 @@ func TestIncidents(t *testing.T) {
 			typ: "Battles", sub: "Armed clash", actor1: "Unidentified", place: "Bourem", date: "2025-09-12", fatalities: 10,
 		},
 		{
+			name: "one official killed by gunmen, no number written",
+			text: "An agent of the forestry service killed by unknown gunmen in Attara on 3 June.",
+			lang: "en", pub: "2025-06-05",
+			typ: "Violence against civilians", sub: "Attack", actor1: "Unidentified", place: "Attara", date: "2025-06-03", fatalities: 1,
+		},
+		{
+			name: "a toll of civilians, attackers and soldiers together is the fight's",
+			text: "Gunmen attacked an army convoy near Boré on Tuesday, vehicles on fire. 4 civilians, 2 assailants and 1 soldier died.",
+			lang: "en", pub: "2025-06-05",
+			typ: "Battles", sub: "Armed clash", actor1: "Unidentified", place: "Boré", date: "2025-06-03", fatalities: 7,
+		},
+		{
 			name: "kidnapping",
 			text: "Gunmen kidnapped two foreign workers at a mining site near Kéniéba on Thursday.",
 			lang: "en", pub: "2025-05-10",

@@ -219,7 +219,8 @@ func (s *scope) isBetween(a, b *mention) bool {
 		return false
 	}
 	dash := false
-	if t := strings.TrimSpace(gap); t == "-" || t == "–" || t == "—" || t == "/" {
+	if t := strings.TrimSpace(gap); t == "-" || t == "–" || t == "—" || t == "/" || t == "&" {
+		// "the Gao-Ansongo axis", "between Soumpi & Niafunke"
 		dash = true
 	}
 	if s.before(a.ti, c.between) > 0 {

@@ -76,6 +76,7 @@ func TestScope(t *testing.T) {
 		{"offset", "The camp lies 30 km north of Gao.", want{name: "Gao", admin1: "Gao", precision: 2, lat: 16.2717 + 0.27, lon: -0.0447, km: 5}},
 		{"french offset", "Une attaque à 50 km au sud de Mopti.", want{name: "Mopti", precision: 2, lat: 14.4843 - 0.45, lon: -4.183, km: 5}},
 		{"between", "A bus hit a mine between Ségou and San.", want{name: "Ségou", admin1: "Segou", precision: 2, lat: 13.37, lon: -5.58, km: 60}},
+		{"between with ampersand", "A mine hit a convoy between Ségou & San.", want{name: "Ségou", admin1: "Segou", precision: 2, lat: 13.37, lon: -5.58, km: 60}},
 		{"road from", "Trucks were looted on the road from Bamako to Ségou.", want{precision: 2, lat: 13.04, lon: -7.13, km: 40}},
 		{"axis", "An IED struck a convoy on the Gao-Ansongo axis.", want{name: "Gao", precision: 2, lat: 15.97, lon: 0.23, km: 40}},
 		{"region only", "Militants attacked several villages in the Ségou region.", want{admin1: "Segou", precision: 3}},
