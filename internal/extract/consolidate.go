@@ -154,29 +154,37 @@ func absorbGroup(into, g *group) {
 // place and time: groups can become battles only once later sentences
 // are read ("tankers were damaged" before "the escort came under fire").
 func foldIntoBattles(groups []*group) []*group {
-	var keep []*group
-	for i, g := range groups {
-		var into *group
-		if len(g.victims) == 0 {
-			for j, h := range groups {
-				if j == i || h.ev.Kind != g.ev.Kind || h.ev.Place.Name != g.ev.Place.Name || !battleWith(g.ev, h.ev) {
-					continue
-				}
-				limit := 1.0
-				if g.ev.TimePrecision > 1 || h.ev.TimePrecision > 1 {
-					limit = 7
-				}
-				if math.Abs(h.ev.Date.Sub(g.ev.Date).Hours()/24) <= limit {
-					into = h
-					break
-				}
+	return foldWhere(groups, func(i int, g *group, _ []*group) *group {
+		if len(g.victims) > 0 {
+			return nil
+		}
+		for j, h := range groups {
+			if j == i || h.ev.Kind != g.ev.Kind || h.ev.Place.Name != g.ev.Place.Name || !battleWith(g.ev, h.ev) {
+				continue
+			}
+			limit := 1.0
+			if g.ev.TimePrecision > 1 || h.ev.TimePrecision > 1 {
+				limit = 7
+			}
+			if math.Abs(h.ev.Date.Sub(g.ev.Date).Hours()/24) <= limit {
+				return h
 			}
 		}
-		if into == nil {
-			keep = append(keep, g)
+		return nil
+	})
+}
+
+// foldWhere absorbs every group for which home names another group into
+// that group and keeps the others, in order. home sees the group's index,
+// the group and the groups kept so far.
+func foldWhere(groups []*group, home func(i int, g *group, kept []*group) *group) []*group {
+	var keep []*group
+	for i, g := range groups {
+		if into := home(i, g, keep); into != nil {
+			absorbGroup(into, g)
 			continue
 		}
-		absorbGroup(into, g)
+		keep = append(keep, g)
 	}
 	return keep
 }
@@ -214,23 +222,15 @@ func coherentType(e *event.Event) {
 // place and day ("fighters were killed" read as an attack until the
 // army's account made it a battle, beside that battle).
 func foldTwins(groups []*group) []*group {
-	var keep []*group
-	for _, g := range groups {
-		var into *group
-		for _, h := range keep {
+	return foldWhere(groups, func(_ int, g *group, kept []*group) *group {
+		for _, h := range kept {
 			if h.ev.Kind == g.ev.Kind && h.ev.EventType == g.ev.EventType && h.ev.Place.Name == g.ev.Place.Name &&
 				h.ev.Place.Precision == g.ev.Place.Precision && sameDay(h.ev.Date, g.ev.Date) {
-				into = h
-				break
+				return h
 			}
 		}
-		if into == nil {
-			keep = append(keep, g)
-			continue
-		}
-		absorbGroup(into, g)
-	}
-	return keep
+		return nil
+	})
 }
 
 // foldVague merges an event placed only by region, or only "near" a town,
@@ -238,11 +238,9 @@ func foldTwins(groups []*group) []*group {
 // within 50 km) and within two days: it is the same incident told without
 // the village's name.
 func foldVague(groups []*group) []*group {
-	var keep []*group
-	for i, g := range groups {
+	return foldWhere(groups, func(i int, g *group, _ []*group) *group {
 		if g.ev.Place.Precision == event.PlacePrecision {
-			keep = append(keep, g)
-			continue
+			return nil
 		}
 		var into *group
 		for j, h := range groups {
@@ -266,13 +264,8 @@ func foldVague(groups []*group) []*group {
 				}
 			}
 		}
-		if into == nil {
-			keep = append(keep, g)
-			continue
-		}
-		absorbGroup(into, g)
-	}
-	return keep
+		return into
+	})
 }
 
 // unitPlace tells whether a place is a cercle or province ("cercle de
