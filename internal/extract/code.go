@@ -89,10 +89,7 @@ func (x *Extractor) code(d *doc, s *sentence, trig hit, cl class, c *candidate) 
 		// the report names none
 		c.ev.Actor1 = x.generic("gunmen", country)
 	}
-	civilianDead := false
-	for _, f := range c.victims {
-		civilianDead = civilianDead || civilianNoun(x, f.noun)
-	}
+	civilianDead, _ := civilianFigures(x, c.victims)
 	if c.ev.Actor2.Name == "" {
 		switch {
 		case et == "Violence against civilians", et == "Explosions/Remote violence" && civilianDead:
@@ -551,10 +548,8 @@ func targetIsArmed(x *Extractor, d *doc, s *sentence, trig hit, c *candidate) bo
 		// burning and looting with none is damage to property
 		return false
 	}
-	for _, f := range c.victims {
-		if civilianNoun(x, f.noun) {
-			return false
-		}
+	if civilians, _ := civilianFigures(x, c.victims); civilians {
+		return false
 	}
 	for _, h := range hits {
 		return h.value == "armed"
@@ -577,6 +572,23 @@ func targetIsArmed(x *Extractor, d *doc, s *sentence, trig hit, c *candidate) bo
 	// sentence of the report may still say otherwise (see consolidate)
 	c.guessed = true
 	return c.ev.Actor1.Inter == 2 || c.ev.Actor1.Inter == 1 && c.ev.Actor1.Assoc == ""
+}
+
+// civilianFigures reports whether some victim figure names civilians
+// ("villagers", "civils"), and whether the figures name civilians only: a
+// toll that also names soldiers ("4 civilians and 1 soldier dead") is a
+// fight's. Figures with no person noun ("12 dead") count for neither.
+func civilianFigures(x *Extractor, victims []figure) (any, only bool) {
+	armed := false
+	for _, f := range victims {
+		switch {
+		case civilianNoun(x, f.noun):
+			any = true
+		case f.noun != "" && x.personNoun(f.noun):
+			armed = true
+		}
+	}
+	return any, any && !armed
 }
 
 func civilianNoun(x *Extractor, noun string) bool {

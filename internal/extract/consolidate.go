@@ -159,14 +159,7 @@ func foldIntoBattles(groups []*group) []*group {
 			return nil
 		}
 		for j, h := range groups {
-			if j == i || h.ev.Kind != g.ev.Kind || h.ev.Place.Name != g.ev.Place.Name || !battleWith(g.ev, h.ev) {
-				continue
-			}
-			limit := 1.0
-			if g.ev.TimePrecision > 1 || h.ev.TimePrecision > 1 {
-				limit = 7
-			}
-			if math.Abs(h.ev.Date.Sub(g.ev.Date).Hours()/24) <= limit {
+			if j != i && h.ev.Kind == g.ev.Kind && h.ev.Place.Name == g.ev.Place.Name && battleWith(g.ev, h.ev) && closeInTime(g.ev, h.ev) {
 				return h
 			}
 		}
@@ -330,6 +323,16 @@ func maxOf(ts []toll) int {
 	return m
 }
 
+// closeInTime reports whether two accounts' dates allow one event: within
+// a day, or a week when either is dated only roughly.
+func closeInTime(a, b event.Event) bool {
+	limit := 1.0
+	if a.TimePrecision > 1 || b.TimePrecision > 1 {
+		limit = 7
+	}
+	return math.Abs(a.Date.Sub(b.Date).Hours()/24) <= limit
+}
+
 // sameEvent: same kind, same place, dates within a day (a week when either
 // is vague), and the same type (a weak trigger joins any type).
 func sameEvent(g *group, c candidate) bool {
@@ -342,12 +345,7 @@ func sameEvent(g *group, c candidate) bool {
 	if a.Place.Name != b.Place.Name && (a.Place.Name != "" && b.Place.Name != "" || event.Km(a.Place, b.Place) > 2) {
 		return false
 	}
-	days := math.Abs(a.Date.Sub(b.Date).Hours() / 24)
-	limit := 1.0
-	if a.TimePrecision > 1 || b.TimePrecision > 1 {
-		limit = 7
-	}
-	if days > limit {
+	if !closeInTime(a, b) {
 		return false
 	}
 	if a.EventType == b.EventType {

@@ -379,17 +379,8 @@ func (x *Extractor) candidates(ctx context.Context, d *doc) []candidate {
 				victims: victims, attackers: attackers}
 			// civilians only: "4 civilians, 2 assailants and 1 soldier
 			// dead" is the toll of the whole fight
-			for _, f := range victims {
-				if civilianNoun(x, f.noun) {
-					c.civilians = true
-				} else if f.noun != "" && x.personNoun(f.noun) {
-					c.civilians = false
-					break
-				}
-			}
-			if len(attackers) > 0 {
-				c.civilians = false
-			}
+			_, only := civilianFigures(x, victims)
+			c.civilians = only && len(attackers) == 0
 			c.ev = event.Event{
 				Doc: d.r.Doc, Date: date, TimePrecision: dprec, Kind: kind, Place: pl,
 				Evidence: []event.Evidence{{Doc: d.r.Doc, Start: s.start, End: s.end, Text: d.text[s.start:s.end]}},
