@@ -295,7 +295,8 @@ func TestDemoInBrowser(t *testing.T) {
 
 	// A phone's width, in French: the layout stacks and still shows the panel.
 	run("narrow", chromedp.EmulateViewport(390, 844))
-	waitJS(`document.querySelector("#map").getBoundingClientRect().width <= 390`)
+	waitJS(`document.querySelector("#map").getBoundingClientRect().width <= 390 &&
+		document.querySelector("#timeline .uplot").getBoundingClientRect().width <= 390`)
 	var overflow int
 	eval(`document.documentElement.scrollWidth - window.innerWidth`, &overflow)
 	if overflow > 0 {

@@ -913,6 +913,10 @@
       var m = /^#event=(.+)$/.exec(window.location.hash);
       if (m) openEvent(decodeURIComponent(m[1]));
     });
+    // The chart is drawn at a fixed pixel width: refit it whenever its box
+    // changes size (window resized, panel opened, phone rotated), not only on
+    // the window's resize event, which can arrive after the layout has changed.
+    if (window.ResizeObserver) new ResizeObserver(relayout).observe($("#timeline"));
     window.addEventListener("resize", relayout);
   }
 
