@@ -19,8 +19,10 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/sahelwatch/sahelwatch/internal/event"
+	"github.com/sahelwatch/sahelwatch/internal/store"
 )
 
 // Options tunes the merge. Zero values take the defaults.
@@ -56,15 +58,60 @@ func New(opt Options) *Merger {
 // Window is how many days either side of e's date candidates may lie. It
 // must cover every pair Score accepts from either side, or whether two
 // reports merge would depend on which was ingested first (TestWindowCovers
-// Score): a day or a week's precision looks 8 days either side, a month's
-// 31. Looking a month either side of every event cost a third of ingest
-// throughput at 3,000 reports, for pairs (a dated attack, a month-vague
-// mention) that are weak evidence of one incident anyway.
+// Score). Scope holds stored events dated to the day or week to 8 days, so
+// the month-wide reach costs only the scan of the vague ones.
 func (m *Merger) Window(e event.Event) int {
-	if e.TimePrecision >= event.MonthPrecision {
-		return 31
+	if toll(e) >= notableToll {
+		return recallDays
 	}
-	return 8
+	return 31
+}
+
+// notableToll is the toll from which a figure identifies an incident, and
+// recallDays how far apart two reports of it may date it: a massacre of
+// hundreds at one town is recalled weeks later by reports that date it
+// only by their own publication ("October 7: JNIM shot dead over 500
+// civilians at Barsalogho"); two such massacres at one town within two
+// months are far rarer than such a recollection.
+const (
+	notableToll = 50
+	recallDays  = 61
+)
+
+func toll(e event.Event) int { return max(e.Fatalities, e.FatalitiesHigh) }
+
+// recalled tells whether two events share a notable toll (within a factor
+// of three, as early and late counts of one massacre do) and type.
+func recalled(a, b event.Event) bool {
+	ta, tb := toll(a), toll(b)
+	return min(ta, tb) >= notableToll && max(ta, tb) <= 3*min(ta, tb) &&
+		a.EventType == b.EventType && a.SubEventType == b.SubEventType
+}
+
+// Scope implements store.ScopedMerger: a dated event looks 8 days either
+// side for dated events and a month for vague ones; incidents and
+// background mentions of past incidents may merge (a later report that
+// recalls an attack is one more source for it); a region-level event may
+// lie anywhere in its region.
+func (m *Merger) Scope(e event.Event) store.Scope {
+	sc := store.Scope{DatedDays: 8}
+	if e.TimePrecision >= event.MonthPrecision || toll(e) >= notableToll {
+		sc.DatedDays = 0
+	}
+	if mergeableKinds[e.Kind] {
+		sc.Kinds = []event.Kind{event.Incident, event.Background}
+	}
+	sc.Admin1 = e.Place.Admin1
+	return sc
+}
+
+// mergeableKinds are the kinds that may merge with each other: an incident
+// and a background mention of it. Aggregates and situations merge only
+// with their own kind.
+var mergeableKinds = map[event.Kind]bool{event.Incident: true, event.Background: true}
+
+func sameKind(a, b event.Kind) bool {
+	return a == b || mergeableKinds[a] && mergeableKinds[b]
 }
 
 // slack is the largest date difference two events may have.
@@ -73,12 +120,24 @@ func slack(a, b event.Event) float64 {
 	switch {
 	case p <= event.DayPrecision:
 		return 2 // reports date night attacks to either day, and lag
-	case p == event.WeekPrecision || min(a.TimePrecision, b.TimePrecision) < event.MonthPrecision:
-		// a month-vague event and a dated one: no farther than the
-		// dated one's Window
+	case p == event.WeekPrecision:
 		return 7
+	case min(a.TimePrecision, b.TimePrecision) < event.MonthPrecision:
+		// a month-vague event (dated mid-month) and a dated one: the
+		// dated one lies in that month
+		return 17
 	}
 	return 31
+}
+
+// regionWide tells whether two events may lie any distance apart: one is
+// placed only by its region (ACLED's geo precision 3: somewhere in the
+// region) and the other lies in that region.
+func regionWide(a, b event.Event) bool {
+	if a.Place.Admin1 == "" || !strings.EqualFold(a.Place.Admin1, b.Place.Admin1) || a.Place.Country != b.Place.Country {
+		return false
+	}
+	return a.Place.Precision >= event.RegionPrecision || b.Place.Precision >= event.RegionPrecision
 }
 
 func (m *Merger) radius(a, b event.Event) float64 {
@@ -102,7 +161,7 @@ func (m *Merger) RadiusKm(e event.Event) float64 {
 // Score returns how alike two events are, in 0..1, or -1 when they cannot
 // be the same incident.
 func (m *Merger) Score(a, b event.Event) float64 {
-	if a.Kind != b.Kind {
+	if !sameKind(a.Kind, b.Kind) {
 		return -1
 	}
 	if sameReport(a, b) {
@@ -110,16 +169,25 @@ func (m *Merger) Score(a, b event.Event) float64 {
 	}
 	days := math.Abs(a.Date.Sub(b.Date).Hours()) / 24
 	sl := slack(a, b)
+	samePlace := a.Place.Name != "" && strings.EqualFold(a.Place.Name, b.Place.Name)
+	if days > sl && samePlace && days <= recallDays && recalled(a, b) {
+		sl = recallDays
+	}
 	if days > sl {
 		return -1
 	}
 	r := m.radius(a, b)
 	d := event.Km(a.Place, b.Place)
-	samePlace := a.Place.Name != "" && strings.EqualFold(a.Place.Name, b.Place.Name)
-	if d > r && !samePlace {
+	if d > r && !samePlace && !regionWide(a, b) {
 		return -1
 	}
-	s := 1 - 0.4*(d/r) - 0.3*(days/(sl+1))
+	near := min(1, d/r)
+	if regionWide(a, b) {
+		// a region-level event's point is the region's, not the
+		// incident's: distance is no evidence either way
+		near = 0.5
+	}
+	s := 1 - 0.4*near - 0.3*(days/(sl+1))
 	if a.EventType != b.EventType {
 		// Reports of one incident may code it differently, but only
 		// pairs the table allows, and only on the same day and place.
@@ -147,7 +215,13 @@ func (m *Merger) Score(a, b event.Event) float64 {
 	if samePlace {
 		s += 0.1
 	}
-	return math.Max(0.01, math.Min(1, s))
+	s = math.Min(1, s)
+	if a.Kind != b.Kind {
+		// a report's own account of an incident before a recollection
+		// of it, however alike
+		s -= 0.2
+	}
+	return math.Max(0.01, s)
 }
 
 // sameReport tells whether two events were read from one report: the
@@ -271,6 +345,11 @@ func Combine(stored, in event.Event) (event.Event, map[string]string) {
 	if !in.Date.IsZero() && in.TimePrecision < stored.TimePrecision {
 		out.Date, out.TimePrecision = in.Date, in.TimePrecision
 		rules["date"] = "more precise date from " + in.Doc
+	} else if !in.Date.IsZero() && in.TimePrecision == stored.TimePrecision && stored.Date.Sub(in.Date) > 7*24*time.Hour {
+		// as precise, weeks earlier: the later date is a recollection's
+		// (see recalled)
+		out.Date = in.Date
+		rules["date"] = "earlier date from " + in.Doc
 	} else {
 		rules["date"] = "kept: at least as precise"
 	}
@@ -282,14 +361,26 @@ func Combine(stored, in event.Event) (event.Event, map[string]string) {
 			rules["event_type"] = fmt.Sprintf("kept %s (%s said %s)", stored.EventType, in.Doc, in.EventType)
 		}
 	}
-	if vague(stored.Actor1) && !vague(in.Actor1) {
+	if stored.Kind == event.Background && in.Kind == event.Incident {
+		// the report of the incident itself tells better who fought whom
+		// than one recalling it
+		if !vague(in.Actor1) {
+			out.Actor1 = in.Actor1
+			rules["actor1"] = "incident's actor from " + in.Doc
+		}
+		if in.Actor2.Name != "" && !vague(in.Actor2) {
+			out.Actor2 = in.Actor2
+			rules["actor2"] = "incident's actor from " + in.Doc
+		}
+	}
+	if vague(out.Actor1) && !vague(in.Actor1) {
 		out.Actor1 = in.Actor1
 		rules["actor1"] = "named actor from " + in.Doc
 	} else if stored.Actor1.Assoc == "" && in.Actor1.Assoc != "" && strings.EqualFold(stored.Actor1.Name, in.Actor1.Name) {
 		out.Actor1 = in.Actor1
 		rules["actor1"] = "more specific sub-group from " + in.Doc
 	}
-	if (stored.Actor2.Name == "" || vague(stored.Actor2)) && in.Actor2.Name != "" && !vague(in.Actor2) {
+	if (out.Actor2.Name == "" || vague(out.Actor2)) && in.Actor2.Name != "" && !vague(in.Actor2) {
 		out.Actor2 = in.Actor2
 		rules["actor2"] = "named actor from " + in.Doc
 	}
@@ -314,6 +405,12 @@ func Combine(stored, in event.Event) (event.Event, map[string]string) {
 		}
 		out.Fatalities, out.FatalitiesLow, out.FatalitiesHigh = lo, lo, hi
 		rules["fatalities"] = fmt.Sprintf("lowest of %d source figures (range %d-%d)", len(figs), lo, hi)
+	}
+	if in.Kind == event.Incident && stored.Kind != event.Incident {
+		// a background mention stored first: the report of the incident
+		// itself makes it one
+		out.Kind = event.Incident
+		rules["kind"] = "incident from " + in.Doc
 	}
 	out.Confidence = math.Min(0.99, math.Max(stored.Confidence, in.Confidence)+0.05)
 	rules["confidence"] = "corroborated by " + in.Doc

@@ -28,6 +28,15 @@ var (
 	wagner = event.Actor{Name: "Wagner Group", Inter: 8}
 )
 
+var (
+	// region-level Ségou 400 km east of Tamani, and a town there
+	farSegou     = event.Place{Name: "Segou", Lat: 13.4, Lon: -3.2, Precision: 3, Admin1: "Segou", Country: "Mali"}
+	farSegouTown = event.Place{Name: "Far", Lat: 13.4, Lon: -3.2, Precision: 1, Admin1: "Segou", Country: "Mali"}
+	mopti        = event.Place{Name: "Mopti", Lat: 14.49, Lon: -4.19, Precision: 3, Admin1: "Mopti", Country: "Mali"}
+)
+
+func kind(e event.Event, k event.Kind) event.Event { e.Kind = k; return e }
+
 func ev(doc, date string, prec int, p event.Place, a event.Actor, typ string, dead int) event.Event {
 	return event.Event{Doc: doc, Date: day(date), TimePrecision: prec, Place: p, Actor1: a,
 		EventType: typ, SubEventType: "Armed clash", Kind: event.Incident, Fatalities: dead,
@@ -53,6 +62,13 @@ func TestScore(t *testing.T) {
 		{"a week later", ev("b", "2025-04-01", 1, tamani, jnim, "Battles", 5), false},
 		{"same report", ev("a", "2025-03-25", 1, tamani, jnim, "Battles", 5), false},
 		{"vague date within a week", ev("b", "2025-03-29", 2, tamani, jnim, "Battles", 5), true},
+		{"a mention of the same month", ev("b", "2025-03-15", 3, tamani, jnim, "Battles", 0), true},
+		{"a mention of the month before", ev("b", "2025-02-15", 3, tamani, jnim, "Battles", 0), false},
+		{"region-level report far across the region", ev("b", "2025-03-25", 1, farSegou, jnim, "Battles", 0), true},
+		{"region-level report of another region", ev("b", "2025-03-25", 1, mopti, jnim, "Battles", 0), false},
+		{"a precise place far away in the same region", ev("b", "2025-03-25", 1, farSegouTown, jnim, "Battles", 0), false},
+		{"a background mention of it", kind(ev("b", "2025-03-25", 1, tamani, jnim, "Battles", 5), event.Background), true},
+		{"an aggregate", kind(ev("b", "2025-03-25", 1, tamani, jnim, "Battles", 5), event.Aggregate), false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,17 +178,92 @@ func TestTypesData(t *testing.T) {
 	}
 }
 
-// The store narrows candidates by RadiusKm: it must cover every distance at
-// which Score can still accept a pair.
+// The store narrows candidates by RadiusKm and Scope's Admin1: together
+// they must cover every pair Score can still accept, from either side.
 func TestRadiusCoversScore(t *testing.T) {
 	m := New(Options{})
-	far := event.Place{Name: "Far", Lat: tamani.Lat + 1.9, Lon: tamani.Lon, Precision: 3, Admin1: "Segou", Country: "Mali"}
-	a := ev("a", "2025-03-25", 1, tamani, jnim, "Battles", 5)
-	b := ev("b", "2025-03-25", 1, far, jnim, "Battles", 5)
-	if s := m.Score(a, b); s >= 0 && event.Km(a.Place, b.Place) > m.RadiusKm(a) {
-		t.Fatalf("score %.2f at %.0f km, beyond the radius %.0f km the store searches", s, event.Km(a.Place, b.Place), m.RadiusKm(a))
+	places := []event.Place{tamani, nearby, segou, farSegou, farSegouTown, mopti,
+		{Name: "Far", Lat: tamani.Lat + 1.9, Lon: tamani.Lon, Precision: 3, Admin1: "Segou", Country: "Mali"}}
+	found := func(in, stored event.Event) bool {
+		if event.Km(in.Place, stored.Place) <= m.RadiusKm(in) {
+			return true
+		}
+		a1 := m.Scope(in).Admin1
+		return a1 != "" && a1 == stored.Place.Admin1 &&
+			(in.Place.Precision >= event.RegionPrecision || stored.Place.Precision >= event.RegionPrecision)
 	}
+	for _, pa := range places {
+		for _, pb := range places {
+			a := ev("a", "2025-03-25", 1, pa, jnim, "Battles", 5)
+			b := ev("b", "2025-03-25", 1, pb, jnim, "Battles", 5)
+			if s := m.Score(a, b); s >= 0 && (!found(a, b) || !found(b, a)) {
+				t.Errorf("%s/%s: score %.2f at %.0f km, but the store would not hand one to the other",
+					pa.Name, pb.Name, s, event.Km(a.Place, b.Place))
+			}
+		}
+	}
+	var _ store.ScopedMerger = m
 	var _ store.AreaMerger = m
+}
+
+// TestRecalled: a massacre recalled weeks later, dated only by the
+// recollection's report, is the same massacre when the tolls agree.
+func TestRecalled(t *testing.T) {
+	m := New(Options{})
+	massacre := ev("a", "2024-08-24", 1, tamani, jnim, "Violence against civilians", 200)
+	tests := []struct {
+		name  string
+		other event.Event
+		same  bool
+	}{
+		{"over 500 shot dead, recalled six weeks on", ev("b", "2024-10-07", 1, tamani, gunmen, "Violence against civilians", 500), true},
+		{"a dozen killed there six weeks on", ev("b", "2024-10-07", 1, tamani, gunmen, "Violence against civilians", 12), false},
+		{"a toll ten times larger", ev("b", "2024-10-07", 1, tamani, gunmen, "Violence against civilians", 2000), false},
+		{"the same toll in the next village", ev("b", "2024-10-07", 1, nearby, gunmen, "Violence against civilians", 500), false},
+		{"the same toll three months on", ev("b", "2024-11-30", 1, tamani, gunmen, "Violence against civilians", 500), false},
+		{"a battle with a like toll", ev("b", "2024-10-07", 1, tamani, gunmen, "Battles", 500), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := m.Score(massacre, tc.other) >= 0; got != tc.same {
+				t.Errorf("same = %v, want %v", got, tc.same)
+			}
+			if got := m.Score(tc.other, massacre) >= 0; got != tc.same {
+				t.Errorf("reversed: same = %v, want %v", got, tc.same)
+			}
+		})
+	}
+	// Either way round, the merged event keeps the massacre's own date.
+	later := ev("b", "2024-10-07", 1, tamani, gunmen, "Violence against civilians", 500)
+	for _, pair := range [][2]event.Event{{massacre, later}, {later, massacre}} {
+		merged, rules := Combine(pair[0], pair[1])
+		if !merged.Date.Equal(day("2024-08-24")) {
+			t.Errorf("merged date %s (%s), want 2024-08-24", merged.Date.Format("2006-01-02"), rules["date"])
+		}
+	}
+}
+
+// TestBackgroundThenIncident: a recollection stored first becomes the
+// incident once the incident's own report arrives, with its actors.
+func TestBackgroundThenIncident(t *testing.T) {
+	m := New(Options{})
+	recalled := kind(ev("a", "2025-03-15", 3, segou, gunmen, "Battles", 40), event.Background)
+	recalled.Actor2 = wagner
+	in := ev("b", "2025-03-25", 1, tamani, csp, "Battles", 47)
+	in.Actor2 = fama
+	incident := ev("c", "2025-03-25", 1, tamani, jnim, "Battles", 47)
+	incident.Actor2 = fama
+	idx, merged, _ := m.Merge(in, []event.Event{recalled, incident})
+	if idx != 1 {
+		t.Fatalf("merged into %d, want the incident (1) before the recollection", idx)
+	}
+	idx, merged, rules := m.Merge(in, []event.Event{recalled})
+	if idx != 0 {
+		t.Fatalf("not merged into the recollection")
+	}
+	if merged.Kind != event.Incident || merged.Actor1.Name != csp.Name || merged.Actor2.Name != fama.Name {
+		t.Errorf("kind %s, actors %q / %q (%v): want the incident's", merged.Kind, merged.Actor1.Name, merged.Actor2.Name, rules)
+	}
 }
 
 // TestWindowCoversScore: the store loads candidates within Window days of
@@ -180,13 +271,21 @@ func TestRadiusCoversScore(t *testing.T) {
 // either side, or the pair's merge would depend on ingest order.
 func TestWindowCoversScore(t *testing.T) {
 	m := New(Options{})
-	for _, pa := range []int{1, 2, 3} {
-		for _, pb := range []int{1, 2, 3} {
-			a := ev("a", "2025-03-01", pa, tamani, jnim, "Battles", 0)
-			for d := 0; d <= 40; d++ {
-				b := ev("b", day("2025-03-01").AddDate(0, 0, d).Format("2006-01-02"), pb, tamani, jnim, "Battles", 0)
-				if m.Score(a, b) >= 0 && (d > m.Window(a) || d > m.Window(b)) {
-					t.Errorf("precisions %d/%d, %d days apart: Score merges, Window %d/%d misses it", pa, pb, d, m.Window(a), m.Window(b))
+	// found tells whether the store hands stored to in: within Window, and
+	// when stored is dated to the day or week, within Scope's DatedDays.
+	found := func(in, stored event.Event, d int) bool {
+		dd := m.Scope(in).DatedDays
+		return d <= m.Window(in) && (dd == 0 || stored.TimePrecision >= event.MonthPrecision || d <= dd)
+	}
+	for _, dead := range []int{0, 60, 150} {
+		for _, pa := range []int{1, 2, 3} {
+			for _, pb := range []int{1, 2, 3} {
+				a := ev("a", "2025-03-01", pa, tamani, jnim, "Battles", dead)
+				for d := 0; d <= 70; d++ {
+					b := ev("b", day("2025-03-01").AddDate(0, 0, d).Format("2006-01-02"), pb, tamani, jnim, "Battles", 100)
+					if m.Score(a, b) >= 0 && (!found(a, b, d) || !found(b, a, d)) {
+						t.Errorf("%d dead, precisions %d/%d, %d days apart: Score merges, the store misses it", dead, pa, pb, d)
+					}
 				}
 			}
 		}

@@ -21,7 +21,7 @@ var notPeople = map[string]bool{"km": true, "kilometres": true, "kilometers": tr
 	"incidents": true, "times": true, "fois": true, "am": true, "pm": true, "gmt": true, "tankers": true, "citernes": true,
 	"cattle": true, "head": true, "tetes": true, "betail": true,
 	// "les deux camps", "both sides", "the two parties": the belligerents
-	"camps": true, "camp": true, "sides": true, "parties": true, "cotes": true, "bases": true, "posts": true, "postes": true}
+	"camps": true, "camp": true, "sides": true, "side": true, "cote": true, "parties": true, "cotes": true, "bases": true, "posts": true, "postes": true}
 
 // subset words before a number that make it part of a figure already given.
 var subsetWords = map[string]bool{"including": true, "dont": true, "among": true, "parmi": true, "notamment": true, "whom": true,

@@ -467,8 +467,11 @@ func confirmed(x *Extractor, s *sentence) bool {
 // before a claim word that stands before the trigger ("On 30 July, JNIM
 // claimed responsibility for an ambush", "Le 3 mars, le JNIM a revendiqué
 // l'attaque").
+//
+// A statement works the same way: "On 2 August, the CSP said that 84
+// mercenaries were killed in the battle" dates the statement.
 func claimDated(s *sentence, trigAt int) bool {
-	if len(s.claimAt) == 0 || len(s.dates) == 0 {
+	if len(s.dates) == 0 {
 		return false
 	}
 	for _, dr := range s.dates {
@@ -476,12 +479,15 @@ func claimDated(s *sentence, trigAt int) bool {
 		for _, c := range s.claimAt {
 			between = between || dr.End <= c && c < trigAt
 		}
-		if !between {
+		if !between && (dr.End >= trigAt || !reportingVerb.MatchString(s.text[dr.End:trigAt])) {
 			return false
 		}
 	}
 	return true
 }
+
+// reportingVerb finds a reporting word as a whole word (see reportingWords).
+var reportingVerb = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:` + strings.Join(reportingWords, "|") + `)(?:[^\p{L}]|$)`)
 
 // inherited is the precision of a date another sentence gives: a claim's
 // date only bounds the event (see claimDated).

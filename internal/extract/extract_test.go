@@ -79,6 +79,12 @@ func TestIncidents(t *testing.T) {
 		fatalities            int
 	}{
 		{
+			name: "'one side' of a trench is no head count",
+			text: "Gunmen killed villagers digging a trench at Barsalogho on Saturday. A video that shows only one side of the trench shows more than 110 bodies.",
+			lang: "en", pub: "2024-08-27",
+			typ: "Violence against civilians", sub: "Attack", actor1: "Unidentified", place: "Barsalog", date: "2024-08-24", fatalities: 110,
+		},
+		{
 			name: "attack on a post is a clash, active voice",
 			text: "On Sunday, JNIM fighters attacked the army post in Boni, killing 12 soldiers.",
 			lang: "en", pub: "2024-06-11",
@@ -305,6 +311,28 @@ func TestIncidents(t *testing.T) {
 				t.Errorf("confidence %v out of (0,1]", e.Confidence)
 			}
 		})
+	}
+}
+
+// A date that stands before a statement about the event dates the
+// statement: the event was that day or some days before (week precision).
+func TestStatementDate(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		prec int
+	}{
+		{"On 2 August, the CSP said that 84 Wagner mercenaries were killed in the battle at Tinzaouaten.", event.WeekPrecision},
+		{"Le 2 août, le CSP a déclaré que 84 mercenaires de Wagner avaient été tués lors de la bataille de Tinzaouaten.", event.WeekPrecision},
+		{"On 2 August, CSP fighters killed 84 Wagner mercenaries at Tinzaouaten, a spokesman said.", event.DayPrecision},
+	} {
+		evs := incidents(run(t, tc.text, "", "2024-08-05"))
+		if len(evs) != 1 {
+			t.Errorf("%q: %d incidents, want 1", tc.text, len(evs))
+			continue
+		}
+		if got := evs[0].Date.Format("2006-01-02"); got != "2024-08-02" || evs[0].TimePrecision != tc.prec {
+			t.Errorf("%q: date %s precision %d, want 2024-08-02 precision %d", tc.text, got, evs[0].TimePrecision, tc.prec)
+		}
 	}
 }
 

@@ -60,6 +60,29 @@ type AreaMerger interface {
 	RadiusKm(e event.Event) float64
 }
 
+// ScopedMerger is a Merger that describes its candidates more closely than
+// a window and a radius: vague stored events reach further in time than
+// dated ones, events of related kinds may merge, and a region-level event
+// may lie anywhere in its region.
+type ScopedMerger interface {
+	Merger
+	Scope(e event.Event) Scope
+}
+
+// Scope narrows or widens the candidates of one incoming event.
+type Scope struct {
+	// DatedDays: stored events dated to the day or the week are candidates
+	// only within this many days of e's date; vaguer ones within Window.
+	// 0 means Window for all.
+	DatedDays int
+	// Kinds that may merge with e; empty means e's own kind only.
+	Kinds []event.Kind
+	// Admin1, when set, makes region-level stored events of that admin1
+	// candidates at any distance, and, when e itself is region-level, every
+	// stored event of the admin1.
+	Admin1 string
+}
+
 // BBox returns the box (min lat, max lat, min lon, max lon) around a point
 // that holds every point within km of it.
 func BBox(lat, lon, km float64) (minLat, maxLat, minLon, maxLon float64) {

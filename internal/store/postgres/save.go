@@ -130,7 +130,8 @@ func bucketKeys(keys []int32, e event.Event, window int) []int32 {
 	from := toDate(e.Date).AddDate(0, 0, -window).Unix() / 86400
 	to := toDate(e.Date).AddDate(0, 0, window).Unix() / 86400
 	for b := floorDiv(from, bucketDays); b <= floorDiv(to, bucketDays); b++ {
-		keys = append(keys, lockKey(lockBucket, string(e.Kind)+"/"+strconv.FormatInt(b, 10)))
+		// by date alone: a merger may merge events of different kinds
+		keys = append(keys, lockKey(lockBucket, strconv.FormatInt(b, 10)))
 	}
 	return keys
 }
@@ -311,7 +312,8 @@ func (sv *saver) SaveEvent(i int, e event.Event, m store.Merger) (bool, error) {
 	if m != nil && !e.Date.IsZero() {
 		w := sqlstore.Window(e, m)
 		p := sqlstore.Params{Dollar: true}
-		q := sqlstore.CandidateQuery(e, m, &p, text(string(e.Kind)), toDate(e.Date).AddDate(0, 0, -w), toDate(e.Date).AddDate(0, 0, w))
+		q := sqlstore.CandidateQuery(e, m, &p, text(string(e.Kind)), toDate(e.Date).AddDate(0, 0, -w), toDate(e.Date).AddDate(0, 0, w),
+			func(t time.Time) any { return toDate(t) })
 		cands, err := queryEvents(sv.ctx, sv.tx, q, p.Args...)
 		if err != nil {
 			return false, fmt.Errorf("candidates: %w", err)

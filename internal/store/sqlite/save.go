@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sahelwatch/sahelwatch/internal/event"
 	"github.com/sahelwatch/sahelwatch/internal/store"
@@ -224,7 +225,8 @@ func (sv *saver) SaveEvent(i int, e event.Event, m store.Merger) (bool, error) {
 	if m != nil && !e.Date.IsZero() {
 		w := sqlstore.Window(e, m)
 		p := sqlstore.Params{Dollar: false}
-		q := sqlstore.CandidateQuery(e, m, &p, string(e.Kind), formatDate(e.Date.AddDate(0, 0, -w)), formatDate(e.Date.AddDate(0, 0, w)))
+		q := sqlstore.CandidateQuery(e, m, &p, string(e.Kind), formatDate(e.Date.AddDate(0, 0, -w)), formatDate(e.Date.AddDate(0, 0, w)),
+			func(t time.Time) any { return formatDate(t) })
 		cands, err := queryEvents(sv.ctx, sv.tx, q, p.Args...)
 		if err != nil {
 			return false, fmt.Errorf("candidates: %w", err)

@@ -194,3 +194,53 @@ func testSyndicatedCopy(t *testing.T, s store.Store) {
 		t.Errorf("sources after the new version = %v", got)
 	}
 }
+
+// scopedMerger records the candidates the store hands it and merges
+// nothing.
+type scopedMerger struct {
+	scope store.Scope
+	seen  *[]string
+}
+
+func (scopedMerger) Window(event.Event) int          { return 30 }
+func (scopedMerger) RadiusKm(event.Event) float64    { return 10 }
+func (m scopedMerger) Scope(event.Event) store.Scope { return m.scope }
+func (m scopedMerger) Merge(_ event.Event, cands []event.Event) (int, event.Event, map[string]string) {
+	for _, c := range cands {
+		*m.seen = append(*m.seen, c.ID)
+	}
+	return -1, event.Event{}, nil
+}
+
+// testScopedCandidates: a ScopedMerger's Scope decides which stored events
+// are candidates: vague ones from further away in time than dated ones,
+// the kinds it names, and region-level events of its admin1 at any
+// distance.
+func testScopedCandidates(t *testing.T, s store.Store) {
+	const text = "Gunmen attacked Tessit, killing nine traders."
+	stored := func(id, date string, prec int, kind event.Kind, lat, lon float64, geo int) {
+		r := newReport("scoped-"+id, text+" ("+id+")")
+		e := tessitEvent(r, id)
+		e.Date, e.TimePrecision, e.Kind = day(date), prec, kind
+		e.Place.Lat, e.Place.Lon, e.Place.Precision = lat, lon, geo
+		save(t, s, r, []event.Event{e}, nil)
+	}
+	const lat, lon = 15.93, 0.49 // Tessit; 5 degrees west is ~540 km
+	stored("NEAR-DATED", "2024-03-12", event.DayPrecision, event.Incident, lat, lon, event.PlacePrecision)
+	stored("FAR-DATED", "2024-03-22", event.DayPrecision, event.Incident, lat, lon, event.PlacePrecision)
+	stored("VAGUE-BACKGROUND", "2024-03-30", event.MonthPrecision, event.Background, lat, lon, event.PlacePrecision)
+	stored("REGION", "2024-03-10", event.DayPrecision, event.Incident, lat, lon-5, event.RegionPrecision)
+	stored("FAR-TOWN", "2024-03-10", event.DayPrecision, event.Incident, lat, lon-5, event.PlacePrecision)
+	stored("SITUATION", "2024-03-10", event.DayPrecision, event.Situation, lat, lon, event.PlacePrecision)
+
+	var seen []string
+	m := scopedMerger{scope: store.Scope{DatedDays: 3, Kinds: []event.Kind{event.Incident, event.Background},
+		Admin1: tessitEvent(newReport("x", text), "x").Place.Admin1}, seen: &seen}
+	r := newReport("scoped-in", text+" (in)")
+	in := tessitEvent(r, "IN")
+	in.Date, in.Place.Lat, in.Place.Lon = day("2024-03-11"), lat, lon
+	save(t, s, r, []event.Event{in}, m)
+	if want := []string{"NEAR-DATED", "REGION", "VAGUE-BACKGROUND"}; !slices.Equal(sorted(seen), want) {
+		t.Errorf("candidates %v, want %v", sorted(seen), want)
+	}
+}

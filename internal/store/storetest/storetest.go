@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"MergeAddsSource", testMergeAddsSource},
 		{"MergeOutsideWindowAddsEvent", testMergeOutsideWindowAddsEvent},
 		{"MergeSameKindOnly", testMergeSameKindOnly},
+		{"ScopedCandidates", testScopedCandidates},
 		{"BadMergeRollsBack", testBadMergeRollsBack},
 		{"FilterByType", testFilterByType},
 		{"FilterByDate", testFilterByDate},

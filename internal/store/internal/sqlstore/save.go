@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 
@@ -167,7 +168,7 @@ func Save(sv Saver, events []event.Event, m store.Merger, res *store.IngestResul
 		}
 	}
 	res.ReportID = sv.ReportID()
-	for i := range events {
+	for _, i := range mergeOrder(events) {
 		merged, err := sv.SaveEvent(i, events[i], m)
 		if err != nil {
 			return fmt.Errorf("event %d: %w", i, err)
@@ -237,4 +238,19 @@ func FreeID(want, hash string, i int, taken func(id string) (bool, error)) (stri
 			return "", fmt.Errorf("no free event ID for %q", want)
 		}
 	}
+}
+
+// mergeOrder is the order in which a report's events are saved: its
+// incidents before its background mentions. A report is one source of an
+// event at most, so a recalled incident merged first would keep the
+// report's own account of it from merging.
+func mergeOrder(events []event.Event) []int {
+	order := make([]int, len(events))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		return events[order[a]].Kind != event.Background && events[order[b]].Kind == event.Background
+	})
+	return order
 }

@@ -32,24 +32,48 @@ func (areaMerger) RadiusKm(event.Event) float64 { return 10 }
 
 var _ store.AreaMerger = areaMerger{}
 
+// scopedMerger is an areaMerger with a Scope.
+type scopedMerger struct {
+	areaMerger
+	scope store.Scope
+}
+
+func (s scopedMerger) Scope(event.Event) store.Scope { return s.scope }
+
+var _ store.ScopedMerger = scopedMerger{}
+
 func TestCandidateQuery(t *testing.T) {
 	located := event.Event{Place: event.Place{Lat: 12.6, Lon: -8, Precision: 1}}
+	region := event.Event{Place: event.Place{Lat: 12.6, Lon: -8, Precision: 3}}
+	scoped := store.Scope{DatedDays: 8, Kinds: []event.Kind{"incident", "background"}, Admin1: "Kidal"}
 	for _, tc := range []struct {
 		name     string
 		e        event.Event
+		m        store.Merger
 		wantArgs int
+		want     []string
 	}{
-		{"no point", event.Event{}, 3},
-		{"point", located, 7},
+		{"no point", event.Event{}, areaMerger{}, 3, []string{`kind = $1`}},
+		{"point", located, areaMerger{}, 7, []string{`kind = $1`, `latitude BETWEEN $4 AND $5`}},
+		{"scoped, no point", event.Event{}, scopedMerger{scope: scoped}, 7,
+			[]string{`kind IN ($1, $2)`, `time_precision >= $5 OR event_date BETWEEN $6 AND $7`}},
+		{"scoped point", located, scopedMerger{scope: scoped}, 13,
+			[]string{`OR admin1 = $12 AND geo_precision >= $13)`}},
+		{"scoped region", region, scopedMerger{scope: scoped}, 12, []string{`OR admin1 = $12)`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := Params{Dollar: true}
-			q := CandidateQuery(tc.e, areaMerger{}, &p, "violence", "a", "b")
+			q := CandidateQuery(tc.e, tc.m, &p, "violence", "a", "b", func(t time.Time) any { return t })
 			if len(p.Args) != tc.wantArgs {
 				t.Errorf("%d args, want %d: %s", len(p.Args), tc.wantArgs, q)
 			}
-			if !strings.HasSuffix(q, ` ORDER BY event_date, id`) || !strings.Contains(q, `kind = $1`) {
+			if !strings.HasSuffix(q, ` ORDER BY event_date, id`) {
 				t.Errorf("query %q", q)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(q, w) {
+					t.Errorf("query lacks %q: %s", w, q)
+				}
 			}
 		})
 	}
