@@ -44,13 +44,8 @@ func ev(doc, date string, prec int, p event.Place, a event.Actor, typ string, de
 }
 
 func TestScore(t *testing.T) {
-	m := New(Options{})
 	base := ev("a", "2025-03-25", 1, tamani, jnim, "Battles", 5)
-	tests := []struct {
-		name  string
-		other event.Event
-		same  bool
-	}{
+	checkPairs(t, base, []pairCase{
 		{"same place and day", ev("b", "2025-03-25", 1, tamani, jnim, "Battles", 7), true},
 		{"a day later (night attack reported next day)", ev("b", "2025-03-26", 1, tamani, gunmen, "Battles", 0), true},
 		{"nearby village the same day is another incident", ev("b", "2025-03-25", 1, nearby, jnim, "Battles", 5), false},
@@ -69,15 +64,7 @@ func TestScore(t *testing.T) {
 		{"a precise place far away in the same region", ev("b", "2025-03-25", 1, farSegouTown, jnim, "Battles", 0), false},
 		{"a background mention of it", kind(ev("b", "2025-03-25", 1, tamani, jnim, "Battles", 5), event.Background), true},
 		{"an aggregate", kind(ev("b", "2025-03-25", 1, tamani, jnim, "Battles", 5), event.Aggregate), false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := m.Score(base, tc.other)
-			if got := s >= 0; got != tc.same {
-				t.Errorf("score %.2f: same = %v, want %v", s, got, tc.same)
-			}
-		})
-	}
+	})
 }
 
 func TestMergeRules(t *testing.T) {
@@ -110,14 +97,9 @@ func TestMergeRules(t *testing.T) {
 }
 
 func TestActors(t *testing.T) {
-	m := New(Options{})
 	with := func(e event.Event, a2 event.Actor) event.Event { e.Actor2 = a2; return e }
 	base := with(ev("a", "2025-03-25", 1, tamani, jnim, "Battles", 5), fama)
-	tests := []struct {
-		name  string
-		other event.Event
-		same  bool
-	}{
+	checkPairs(t, base, []pairCase{
 		{"the army named as attacker", with(ev("b", "2025-03-25", 1, tamani, fama, "Battles", 3), jnim), true},
 		{"the army as attacker, no opponent named", ev("b", "2025-03-25", 1, tamani, fama, "Battles", 3), true},
 		{"other group against no one", ev("b", "2025-03-25", 1, tamani, isSah, "Battles", 3), false},
@@ -127,15 +109,7 @@ func TestActors(t *testing.T) {
 		{"other group's claim, dated to the week, only the same region", with(ev("b", "2025-03-30", 2, segou, csp, "Battles", 3), fama), false},
 		{"other group against someone else", with(ev("b", "2025-03-25", 1, tamani, csp, "Battles", 3), wagner), false},
 		{"unknown gunmen", with(ev("b", "2025-03-25", 1, tamani, gunmen, "Battles", 3), fama), true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := m.Score(base, tc.other)
-			if got := s >= 0; got != tc.same {
-				t.Errorf("score %.2f: same = %v, want %v", s, got, tc.same)
-			}
-		})
-	}
+	})
 }
 
 // TestPreferSameType: a report coding an incident as both a battle and a
@@ -209,30 +183,15 @@ func TestRadiusCoversScore(t *testing.T) {
 // TestRecalled: a massacre recalled weeks later, dated only by the
 // recollection's report, is the same massacre when the tolls agree.
 func TestRecalled(t *testing.T) {
-	m := New(Options{})
 	massacre := ev("a", "2024-08-24", 1, tamani, jnim, "Violence against civilians", 200)
-	tests := []struct {
-		name  string
-		other event.Event
-		same  bool
-	}{
+	checkPairs(t, massacre, []pairCase{
 		{"over 500 shot dead, recalled six weeks on", ev("b", "2024-10-07", 1, tamani, gunmen, "Violence against civilians", 500), true},
 		{"a dozen killed there six weeks on", ev("b", "2024-10-07", 1, tamani, gunmen, "Violence against civilians", 12), false},
 		{"a toll ten times larger", ev("b", "2024-10-07", 1, tamani, gunmen, "Violence against civilians", 2000), false},
 		{"the same toll in the next village", ev("b", "2024-10-07", 1, nearby, gunmen, "Violence against civilians", 500), false},
 		{"the same toll three months on", ev("b", "2024-11-30", 1, tamani, gunmen, "Violence against civilians", 500), false},
 		{"a battle with a like toll", ev("b", "2024-10-07", 1, tamani, gunmen, "Battles", 500), false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := m.Score(massacre, tc.other) >= 0; got != tc.same {
-				t.Errorf("same = %v, want %v", got, tc.same)
-			}
-			if got := m.Score(tc.other, massacre) >= 0; got != tc.same {
-				t.Errorf("reversed: same = %v, want %v", got, tc.same)
-			}
-		})
-	}
+	})
 	// Either way round, the merged event keeps the massacre's own date.
 	later := ev("b", "2024-10-07", 1, tamani, gunmen, "Violence against civilians", 500)
 	for _, pair := range [][2]event.Event{{massacre, later}, {later, massacre}} {
@@ -289,5 +248,28 @@ func TestWindowCoversScore(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// pairCase is an event compared with a test's base event.
+type pairCase struct {
+	name  string
+	other event.Event
+	same  bool
+}
+
+// checkPairs scores each case against base both ways round: whether two
+// reports merge must not depend on which came first.
+func checkPairs(t *testing.T, base event.Event, cases []pairCase) {
+	t.Helper()
+	m := New(Options{})
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, s := range []float64{m.Score(base, tc.other), m.Score(tc.other, base)} {
+				if got := s >= 0; got != tc.same {
+					t.Errorf("score %.2f: same = %v, want %v", s, got, tc.same)
+				}
+			}
+		})
 	}
 }
