@@ -15,7 +15,7 @@ type figure struct {
 var notPeople = map[string]bool{"km": true, "kilometres": true, "kilometers": true, "kilometre": true, "kilometer": true,
 	"miles": true, "mile": true, "years": true, "year": true, "ans": true, "an": true, "days": true, "jours": true, "day": true,
 	"jour": true, "hours": true, "heures": true, "h": true, "minutes": true, "attacks": true, "attaques": true, "vehicles": true,
-	"vehicules": true, "motorcycles": true, "motos": true, "trucks": true, "camions": true, "percent": true, "pour": true, "%": true,
+	"vehicules": true, "motorcycles": true, "motos": true, "motorbikes": true, "motorbike": true, "trucks": true, "camions": true, "percent": true, "pour": true, "%": true,
 	"tons": true, "tonnes": true, "litres": true, "liters": true, "cfa": true, "francs": true, "dollars": true, "euros": true,
 	"months": true, "mois": true, "weeks": true, "semaines": true, "villages": true, "localities": true, "localites": true,
 	"incidents": true, "times": true, "fois": true, "am": true, "pm": true, "gmt": true, "tankers": true, "citernes": true,
@@ -26,6 +26,11 @@ var notPeople = map[string]bool{"km": true, "kilometres": true, "kilometers": tr
 // subset words before a number that make it part of a figure already given.
 var subsetWords = map[string]bool{"including": true, "dont": true, "among": true, "parmi": true, "notamment": true, "whom": true,
 	"compris": true, "incl": true}
+
+// codeWords before a number make it a code, not a count: "coded as Koro
+// at geoprecision 2".
+var codeWords = map[string]bool{"precision": true, "geoprecision": true, "geo-precision": true, "code": true,
+	"level": true, "niveau": true, "number": true, "numero": true, "no": true, "n°": true, "phase": true}
 
 var skipNoun = map[string]bool{"of": true, "the": true, "de": true, "des": true, "d'": true, "other": true, "others": true,
 	"autres": true, "more": true, "additional": true, "people": false, "les": true, "their": true, "our": true, "leurs": true,
@@ -62,11 +67,12 @@ func (x *Extractor) figures(s *sentence, kind []string) (victims, attackers []fi
 		if last+1 < len(s.words) && notPeople[s.words[last+1].text] {
 			continue
 		}
-		if first > 0 && subsetWords[s.words[first-1].text] {
+		if first > 0 && (subsetWords[s.words[first-1].text] || codeWords[s.words[first-1].text]) {
 			continue
 		}
-		if first > 1 && s.words[first-1].text == "of" && s.words[first-2].text == "one" {
-			continue
+		if first > 1 && s.words[first-1].text == "of" && s.words[first-2].text == "one" ||
+			first > 2 && s.words[first-1].text == "the" && s.words[first-2].text == "of" && s.words[first-3].text == "one" {
+			continue // "one of (the) three soldiers succumbed": one
 		}
 		isDead, attacker := classify(s, kind, first, last)
 		if !isDead {
@@ -160,28 +166,111 @@ func (x *Extractor) singleKill(s *sentence, kind []string) (figure, bool) {
 				}
 			}
 		}
-		next := s.words[k+1].text
+		obj := k + 1
+		// "killed and buried a herder": the second verb shares the object
+		if (s.words[obj].text == "and" || s.words[obj].text == "et") && obj+2 < len(s.words) &&
+			strings.HasSuffix(s.words[obj+1].text, "ed") {
+			obj += 2
+		}
+		next := s.words[obj].text
 		if next == "him" || next == "her" || next == "lui" {
 			return figure{value: 1}, true
 		}
 		if !determiners[next] {
+			// "assassinated GATIA field commander Mohamed ...": a rank
+			// before a name
+			for j := obj; j < len(s.words) && j <= obj+2; j++ {
+				w := s.words[j].text
+				if nounPhraseEnd[w] || j > obj && strings.ContainsAny(s.text[s.words[j-1].orig:s.words[j].orig], ",;:(") {
+					break
+				}
+				if x.personNoun(w) && singular(w) {
+					return figure{value: x.companions(s, j, 1), noun: w}, true
+				}
+			}
 			continue
 		}
 		// the head of the object noun phrase: the last word before a
 		// preposition or a comma, at most four words on
-		head := ""
-		for j := k + 2; j < len(s.words) && j <= k+5; j++ {
+		head, at := "", 0
+		for j := obj + 1; j < len(s.words) && j <= obj+4; j++ {
 			if nounPhraseEnd[s.words[j].text] || strings.ContainsAny(s.text[s.words[j-1].orig:s.words[j].orig], ",;:(") {
 				break
 			}
-			head = s.words[j].text
+			head, at = s.words[j].text, j
 		}
-		if head == "" || strings.HasSuffix(head, "s") && !strings.HasSuffix(head, "ss") || strings.HasSuffix(head, "x") {
+		if head == "" || !singular(head) {
 			continue // plural or nothing: no figure
 		}
-		return figure{value: 1, noun: head}, true
+		return figure{value: x.companions(s, at, 1), noun: head}, true
+	}
+	for k, w := range s.words {
+		// "the woman succumbed to her wounds", "he was later found dead"
+		if kind[k] != "dead" || !dieVerbs[w.text] || k == 0 {
+			continue
+		}
+		prev := s.words[k-1].text
+		if prev == "he" || prev == "she" || prev == "il" || prev == "elle" ||
+			x.personNoun(prev) && singular(prev) && k > 1 && determiners[s.words[k-2].text] {
+			return figure{value: 1, noun: prev}, true
+		}
 	}
 	return figure{}, false
+}
+
+// dieVerbs are death words whose subject is the dead.
+var dieVerbs = map[string]bool{"succumbed": true, "died": true, "succombe": true, "decede": true, "decedee": true,
+	"found dead": true, "perished": true}
+
+func singular(w string) bool {
+	return !(strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "x") || pluralNouns[w])
+}
+
+// pluralNouns are plurals without a plural ending.
+var pluralNouns = map[string]bool{"people": true, "men": true, "women": true, "children": true, "police": true,
+	"personnel": true, "gens": true, "folk": true, "cattle": true, "livestock": true}
+
+// companions counts the people killed with the one at head: "a member of
+// Dan Na Ambassagou, his son", "a commander and his associate".
+func (x *Extractor) companions(s *sentence, head, n int) int {
+	for j := head + 1; j+1 < len(s.words) && j <= head+8; j++ {
+		w := s.words[j].text
+		gap := s.text[s.words[j-1].orig:s.words[j].orig]
+		if strings.ContainsAny(gap, ";:(") {
+			break
+		}
+		switch w {
+		case "his", "her", "son", "sa", "ses", "another":
+			joined := strings.Contains(gap, ",")
+			switch s.words[j-1].text {
+			case "and", "et", "with", "avec":
+				joined = true
+			}
+			if !joined {
+				break
+			}
+			next := s.words[j+1].text
+			if x.personNoun(next) && singular(next) {
+				n++
+				j++
+				continue
+			}
+			// "a village chief and his three sons"
+			if j+2 < len(s.words) && x.personNoun(s.words[j+2].text) {
+				for _, num := range s.numbers {
+					if num.Start == s.words[j+1].orig && num.Value > 0 && num.Value < 100 && !num.Vague {
+						n += int(num.Value)
+						j += 2
+						break
+					}
+				}
+			}
+		}
+		if j > head+1 && strings.Contains(gap, ",") && !determiners[w] {
+			break
+		}
+	}
+	return n
 }
 
 // classify decides whether the count at words [first,last] is of dead
@@ -189,6 +278,15 @@ func (x *Extractor) singleKill(s *sentence, kind []string) (figure, bool) {
 // "tuant 12"); otherwise the verb after the noun does ("11 soldiers were
 // killed and 50 civilians are missing": 50 are missing, not dead).
 func classify(s *sentence, kind []string, first, last int) (dead, attacker bool) {
+	// A count followed at once by its own verb ("one gendarme killed, two
+	// wounded", "two soldiers killed and two others wounded") is that
+	// verb's, whatever death word stands before it.
+	if k, ok := ownVerb(s, kind, first, last); ok {
+		for j := last + 1; j < k; j++ {
+			attacker = attacker || kind[j] == "attacker"
+		}
+		return kind[k] == "dead", attacker
+	}
 	pre, preDist := "", 99
 	for k := first - 1; k >= 0 && k >= first-3; k-- {
 		if s.words[k].text == "and" || s.words[k].text == "et" {
@@ -232,6 +330,43 @@ func classify(s *sentence, kind []string, first, last int) (dead, attacker bool)
 	}
 	return pre == "dead", attacker
 }
+
+// countFillers may stand between a count and its verb: "two others
+// severely wounded", "deux autres grièvement blessés".
+var countFillers = map[string]bool{"others": true, "other": true, "autres": true, "more": true, "people": true,
+	"personnes": true, "severely": true, "seriously": true, "critically": true, "slightly": true, "lightly": true,
+	"gravement": true, "grievement": true, "legerement": true, "were": true, "sont": true, "ont": true, "ete": true}
+
+// ownVerb finds a death or hurt word right after the count at
+// first..last, past fillers and, unless a death word governs the count
+// from just before ("the bodies of two herders kidnapped in August"), one
+// noun; ok is false when something else comes first.
+func ownVerb(s *sentence, kind []string, first, last int) (int, bool) {
+	nouns := 0
+	if first > 0 && kind[first-1] == "dead" || first > 1 && kind[first-2] == "dead" {
+		nouns = 1
+	}
+	for k := last + 1; k < len(s.words) && k <= last+4; k++ {
+		if strings.ContainsAny(s.text[s.words[k-1].orig:s.words[k].orig], ",;:(&") {
+			return 0, false
+		}
+		w := s.words[k].text
+		switch {
+		case kind[k] == "dead" || kind[k] == "hurt":
+			return k, true
+		case countFillers[w]:
+		case conjunctions[w] || nounPhraseEnd[w] || hasDigitWord(w):
+			return 0, false
+		case nouns == 0:
+			nouns++ // "two soldiers wounded", "two assailants killed"
+		default:
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
+var conjunctions = map[string]bool{"and": true, "or": true, "et": true, "ou": true, "but": true, "mais": true}
 
 func wordSpan(s *sentence, start, end int) (first, last int) {
 	first, last = len(s.words), -1

@@ -85,6 +85,30 @@ func TestIncidents(t *testing.T) {
 			typ: "Violence against civilians", sub: "Attack", actor1: "Unidentified", place: "Barsalog", date: "2024-08-24", fatalities: 110,
 		},
 		{
+			name: "a count with its own verb after it: one killed two wounded",
+			text: "On Monday, jihadists attacked the gendarmerie checkpoint in Hombori, one gendarme killed two wounded.",
+			lang: "en", pub: "2018-01-03",
+			typ: "Battles", sub: "Armed clash", actor1: "Islamist", place: "Hombori", date: "2018-01-01", fatalities: 1,
+		},
+		{
+			name: "a man killed with his relatives",
+			text: "On Sunday, unknown gunmen shot dead a village chief and his three sons in Gossi.",
+			lang: "en", pub: "2018-12-12",
+			typ: "Violence against civilians", sub: "Attack", actor1: "Unidentified", place: "Gossi", date: "2018-12-09", fatalities: 4,
+		},
+		{
+			name: "a rank before a name, no article",
+			text: "On Tuesday, gunmen on a motorbike assassinated militia commander Ag Moussa at a garage in Kidal.",
+			lang: "en", pub: "2018-04-19",
+			typ: "Violence against civilians", sub: "Attack", actor1: "Unidentified", place: "Kidal", date: "2018-04-17", fatalities: 1,
+		},
+		{
+			name: "a code after 'geoprecision' is no count",
+			text: "On Friday, gunmen attacked a camp near Menaka (coded at geoprecision 2) and killed one civilian.",
+			lang: "en", pub: "2018-11-19",
+			typ: "Violence against civilians", sub: "Attack", actor1: "Unidentified", place: "Menaka", date: "2018-11-16", fatalities: 1,
+		},
+		{
 			name: "attack on a post is a clash, active voice",
 			text: "On Sunday, JNIM fighters attacked the army post in Boni, killing 12 soldiers.",
 			lang: "en", pub: "2024-06-11",
