@@ -11,26 +11,8 @@ type figure struct {
 	approx bool // "une vingtaine", "about forty": yields to an exact figure
 }
 
-// units after a number that show it counts something other than people.
-var notPeople = map[string]bool{"km": true, "kilometres": true, "kilometers": true, "kilometre": true, "kilometer": true,
-	"miles": true, "mile": true, "years": true, "year": true, "ans": true, "an": true, "days": true, "jours": true, "day": true,
-	"jour": true, "hours": true, "heures": true, "h": true, "minutes": true, "attacks": true, "attaques": true, "vehicles": true,
-	"vehicules": true, "motorcycles": true, "motos": true, "motorbikes": true, "motorbike": true, "trucks": true, "camions": true, "percent": true, "pour": true, "%": true,
-	"tons": true, "tonnes": true, "litres": true, "liters": true, "cfa": true, "francs": true, "dollars": true, "euros": true,
-	"months": true, "mois": true, "weeks": true, "semaines": true, "villages": true, "localities": true, "localites": true,
-	"incidents": true, "times": true, "fois": true, "am": true, "pm": true, "gmt": true, "tankers": true, "citernes": true,
-	"cattle": true, "head": true, "tetes": true, "betail": true,
-	// "les deux camps", "both sides", "the two parties": the belligerents
-	"camps": true, "camp": true, "sides": true, "side": true, "cote": true, "parties": true, "cotes": true, "bases": true, "posts": true, "postes": true}
 
-// subset words before a number that make it part of a figure already given.
-var subsetWords = map[string]bool{"including": true, "dont": true, "among": true, "parmi": true, "notamment": true, "whom": true,
-	"compris": true, "incl": true}
 
-// codeWords before a number make it a code, not a count: "coded as Koro
-// at geoprecision 2".
-var codeWords = map[string]bool{"precision": true, "geoprecision": true, "geo-precision": true, "code": true,
-	"level": true, "niveau": true, "number": true, "numero": true, "no": true, "n°": true, "phase": true}
 
 var skipNoun = map[string]bool{"of": true, "the": true, "de": true, "des": true, "d'": true, "other": true, "others": true,
 	"autres": true, "more": true, "additional": true, "people": false, "les": true, "their": true, "our": true, "leurs": true,
@@ -64,17 +46,17 @@ func (x *Extractor) figures(s *sentence, kind []string) (victims, attackers []fi
 		if first >= len(s.words) {
 			continue
 		}
-		if last+1 < len(s.words) && notPeople[s.words[last+1].text] {
+		if last+1 < len(s.words) && x.lx.is("not-people", s.words[last+1].text) {
 			continue
 		}
-		if first > 0 && (subsetWords[s.words[first-1].text] || codeWords[s.words[first-1].text]) {
+		if first > 0 && (x.lx.is("subset", s.words[first-1].text) || x.lx.is("code", s.words[first-1].text)) {
 			continue
 		}
 		if first > 1 && s.words[first-1].text == "of" && s.words[first-2].text == "one" ||
 			first > 2 && s.words[first-1].text == "the" && s.words[first-2].text == "of" && s.words[first-3].text == "one" {
 			continue // "one of (the) three soldiers succumbed": one
 		}
-		isDead, attacker := classify(s, kind, first, last)
+		isDead, attacker := x.classify(s, kind, first, last)
 		if !isDead {
 			continue
 		}
@@ -98,7 +80,7 @@ func (x *Extractor) figures(s *sentence, kind []string) (victims, attackers []fi
 			if !x.personNoun(noun) {
 				continue
 			}
-			if dead, attacker := classify(s, kind, k, k+1); dead {
+			if dead, attacker := x.classify(s, kind, k, k+1); dead {
 				f := figure{value: 1, noun: noun}
 				if attacker || x.attackerNoun(noun) {
 					attackers = append(attackers, f)
@@ -121,11 +103,6 @@ func (x *Extractor) figures(s *sentence, kind []string) (victims, attackers []fi
 	return victims, attackers
 }
 
-// killVerbs are death words that take the victim as their object.
-var killVerbs = map[string]bool{"killed": true, "killing": true, "kills": true, "assassinated": true, "murdered": true,
-	"executed": true, "beheaded": true, "dead": true, "tue": true, "tuee": true, "tuant": true, "abattu": true,
-	"abattue": true, "assassine": true, "assassinee": true, "execute": true, "executee": true, "egorge": true,
-	"egorgee": true, "decapite": true, "slain": true}
 
 var determiners = map[string]bool{"a": true, "an": true, "the": true, "un": true, "une": true, "le": true,
 	"la": true, "l'": true, "his": true, "her": true, "its": true, "one": true, "another": true}
@@ -142,7 +119,7 @@ func hasDigitWord(w string) bool { return strings.IndexAny(w, "0123456789") >= 0
 
 func (x *Extractor) singleKill(s *sentence, kind []string) (figure, bool) {
 	for k, w := range s.words {
-		if kind[k] != "dead" || !killVerbs[w.text] {
+		if kind[k] != "dead" || !x.lx.is("kill", w.text) {
 			continue
 		}
 		// passive with a singular auxiliary
@@ -184,7 +161,7 @@ func (x *Extractor) singleKill(s *sentence, kind []string) (figure, bool) {
 				if nounPhraseEnd[w] || j > obj && strings.ContainsAny(s.text[s.words[j-1].orig:s.words[j].orig], ",;:(") {
 					break
 				}
-				if x.personNoun(w) && singular(w) {
+				if x.personNoun(w) && x.singular(w) {
 					return figure{value: x.companions(s, j, 1), noun: w}, true
 				}
 			}
@@ -199,36 +176,38 @@ func (x *Extractor) singleKill(s *sentence, kind []string) (figure, bool) {
 			}
 			head, at = s.words[j].text, j
 		}
-		if head == "" || !singular(head) {
+		if head == "" || !x.singular(head) {
 			continue // plural or nothing: no figure
 		}
 		return figure{value: x.companions(s, at, 1), noun: head}, true
 	}
 	for k, w := range s.words {
 		// "the woman succumbed to her wounds", "he was later found dead"
-		if kind[k] != "dead" || !dieVerbs[w.text] || k == 0 {
+		if kind[k] != "dead" || !x.lx.is("die", w.text) || k == 0 {
 			continue
 		}
-		prev := s.words[k-1].text
+		j := k - 1
+		for j > 0 && auxiliaries[s.words[j].text] {
+			j-- // "he was later found dead"
+		}
+		k, prev := j+1, s.words[j].text
 		if prev == "he" || prev == "she" || prev == "il" || prev == "elle" ||
-			x.personNoun(prev) && singular(prev) && k > 1 && determiners[s.words[k-2].text] {
+			x.personNoun(prev) && x.singular(prev) && k > 1 && determiners[s.words[k-2].text] {
 			return figure{value: 1, noun: prev}, true
 		}
 	}
 	return figure{}, false
 }
 
-// dieVerbs are death words whose subject is the dead.
-var dieVerbs = map[string]bool{"succumbed": true, "died": true, "succombe": true, "decede": true, "decedee": true,
-	"found dead": true, "perished": true}
 
-func singular(w string) bool {
-	return !(strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "x") || pluralNouns[w])
+// auxiliaries may stand between a subject and its death word.
+var auxiliaries = map[string]bool{"was": true, "were": true, "later": true, "been": true, "had": true, "has": true,
+	"a": false, "est": true, "ete": true, "then": true, "subsequently": true, "eventually": true}
+
+func (x *Extractor) singular(w string) bool {
+	return !(strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "x") || x.lx.is("plural", w))
 }
 
-// pluralNouns are plurals without a plural ending.
-var pluralNouns = map[string]bool{"people": true, "men": true, "women": true, "children": true, "police": true,
-	"personnel": true, "gens": true, "folk": true, "cattle": true, "livestock": true}
 
 // companions counts the people killed with the one at head: "a member of
 // Dan Na Ambassagou, his son", "a commander and his associate".
@@ -250,7 +229,7 @@ func (x *Extractor) companions(s *sentence, head, n int) int {
 				break
 			}
 			next := s.words[j+1].text
-			if x.personNoun(next) && singular(next) {
+			if x.personNoun(next) && x.singular(next) {
 				n++
 				j++
 				continue
@@ -277,11 +256,11 @@ func (x *Extractor) companions(s *sentence, head, n int) int {
 // people. A death word straight before it governs it ("killing 12",
 // "tuant 12"); otherwise the verb after the noun does ("11 soldiers were
 // killed and 50 civilians are missing": 50 are missing, not dead).
-func classify(s *sentence, kind []string, first, last int) (dead, attacker bool) {
+func (x *Extractor) classify(s *sentence, kind []string, first, last int) (dead, attacker bool) {
 	// A count followed at once by its own verb ("one gendarme killed, two
 	// wounded", "two soldiers killed and two others wounded") is that
 	// verb's, whatever death word stands before it.
-	if k, ok := ownVerb(s, kind, first, last); ok {
+	if k, ok := x.ownVerb(s, kind, first, last); ok {
 		for j := last + 1; j < k; j++ {
 			attacker = attacker || kind[j] == "attacker"
 		}
@@ -331,17 +310,12 @@ func classify(s *sentence, kind []string, first, last int) (dead, attacker bool)
 	return pre == "dead", attacker
 }
 
-// countFillers may stand between a count and its verb: "two others
-// severely wounded", "deux autres grièvement blessés".
-var countFillers = map[string]bool{"others": true, "other": true, "autres": true, "more": true, "people": true,
-	"personnes": true, "severely": true, "seriously": true, "critically": true, "slightly": true, "lightly": true,
-	"gravement": true, "grievement": true, "legerement": true, "were": true, "sont": true, "ont": true, "ete": true}
 
 // ownVerb finds a death or hurt word right after the count at
 // first..last, past fillers and, unless a death word governs the count
 // from just before ("the bodies of two herders kidnapped in August"), one
 // noun; ok is false when something else comes first.
-func ownVerb(s *sentence, kind []string, first, last int) (int, bool) {
+func (x *Extractor) ownVerb(s *sentence, kind []string, first, last int) (int, bool) {
 	nouns := 0
 	if first > 0 && kind[first-1] == "dead" || first > 1 && kind[first-2] == "dead" {
 		nouns = 1
@@ -354,7 +328,7 @@ func ownVerb(s *sentence, kind []string, first, last int) (int, bool) {
 		switch {
 		case kind[k] == "dead" || kind[k] == "hurt":
 			return k, true
-		case countFillers[w]:
+		case x.lx.is("filler", w):
 		case conjunctions[w] || nounPhraseEnd[w] || hasDigitWord(w):
 			return 0, false
 		case nouns == 0:

@@ -2,6 +2,8 @@ package extract_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -449,5 +451,48 @@ func BenchmarkExtract(b *testing.B) {
 		if _, err := x.Extract(context.Background(), r); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestCountsData: an analyst's counts.tsv beside the embedded one adds
+// words (here a unit that counts animals, not people); a bad role is an
+// error naming the file and line.
+func TestCountsData(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "counts.tsv"), []byte("# goats are not people\ngoats\tnot-people\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lx, err := extract.LoadLexicon(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := actors.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz, err := gazetteer.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := extract.New(lx, reg, geocode.New(gz, geocode.Options{}))
+	text := "On Monday, gunmen attacked a herders' camp near Menaka, killing 40 goats."
+	for _, tc := range []struct {
+		x     *extract.Extractor
+		goats bool // whether the 40 goats are counted as dead people
+	}{{extractor(t), true}, {x, false}} {
+		r := &event.Report{Doc: "t", Text: text, Lang: "en", Published: time.Date(2018, 3, 7, 0, 0, 0, 0, time.UTC)}
+		evs, err := tc.x.Extract(context.Background(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) == 0 || (evs[0].Fatalities == 40) != tc.goats {
+			t.Errorf("fatalities %v: goats counted should be %v", evs, tc.goats)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "counts.tsv"), []byte("goats\tanimals\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := extract.LoadLexicon(dir); err == nil || !strings.Contains(err.Error(), "counts.tsv:1") {
+		t.Errorf("bad role: error %v, want one naming counts.tsv:1", err)
 	}
 }

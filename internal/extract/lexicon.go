@@ -111,6 +111,10 @@ func (s *phraseSet) match(ws []word) []hit {
 	return out
 }
 
+// countRoles are the roles of counts.tsv.
+var countRoles = map[string]bool{"not-people": true, "subset": true, "code": true, "filler": true, "plural": true,
+	"kill": true, "die": true}
+
 // class says what a trigger class means.
 type class struct {
 	name      string
@@ -129,7 +133,11 @@ type Lexicon struct {
 	negative *phraseSet
 	targets  *phraseSet
 	deaths   *phraseSet
+	words    map[string]map[string]bool // role -> folded words (counts.tsv)
 }
+
+// is tells whether a folded word has a role in counts.tsv.
+func (lx *Lexicon) is(role, w string) bool { return lx.words[role][w] }
 
 // LoadLexicon reads the embedded lexicon, plus the files in extraDir (same
 // names as the embedded ones) when extraDir is not empty, so an analyst can
@@ -138,12 +146,13 @@ func LoadLexicon(extraDir string) (*Lexicon, error) {
 	lx := &Lexicon{
 		triggers: newPhraseSet(), classes: map[string]class{}, cues: newPhraseSet(),
 		negative: newPhraseSet(), targets: newPhraseSet(), deaths: newPhraseSet(),
+		words: map[string]map[string]bool{},
 	}
 	pairs := map[string]*phraseSet{
 		"triggers.tsv": lx.triggers, "cues.tsv": lx.cues, "negative.tsv": lx.negative,
 		"targets.tsv": lx.targets, "deaths.tsv": lx.deaths,
 	}
-	names := []string{"classes.tsv", "cues.tsv", "deaths.tsv", "negative.tsv", "targets.tsv", "triggers.tsv"}
+	names := []string{"classes.tsv", "counts.tsv", "cues.tsv", "deaths.tsv", "negative.tsv", "targets.tsv", "triggers.tsv"}
 	for _, name := range names {
 		f, err := dataFS.Open("data/" + name)
 		if err != nil {
@@ -211,6 +220,17 @@ func (lx *Lexicon) read(name string, r io.Reader, pairs map[string]*phraseSet) e
 				c.weak = c.weak || fl == "weak"
 			}
 			lx.classes[c.name] = c
+			continue
+		}
+		if base == "counts.tsv" {
+			if len(cols) != 2 || !countRoles[strings.TrimSpace(cols[1])] {
+				return fmt.Errorf("extract: %s:%d: want word, role (not-people, subset, code, filler, plural, kill or die)", name, n)
+			}
+			role := strings.TrimSpace(cols[1])
+			if lx.words[role] == nil {
+				lx.words[role] = map[string]bool{}
+			}
+			lx.words[role][strings.Join(splitWords(nlp.Fold(cols[0])), " ")] = true
 			continue
 		}
 		set := pairs[base]
