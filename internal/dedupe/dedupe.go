@@ -39,6 +39,7 @@ type Options struct {
 type Merger struct {
 	opt   Options
 	types typeTable
+	sides sideTable
 }
 
 // New returns a Merger.
@@ -52,7 +53,7 @@ func New(opt Options) *Merger {
 	if opt.RegionKm == 0 {
 		opt.RegionKm = 200
 	}
-	return &Merger{opt: opt, types: defaultTypes}
+	return &Merger{opt: opt, types: defaultTypes, sides: defaultSides}
 }
 
 // Window is how many days either side of e's date candidates may lie. It
@@ -81,10 +82,11 @@ const (
 func toll(e event.Event) int { return max(e.Fatalities, e.FatalitiesHigh) }
 
 // recalled tells whether two events share a notable toll (within a factor
-// of three, as early and late counts of one massacre do) and type.
+// of five: a massacre's first count is often a fifth of its last, as
+// Barsalogho's went from about a hundred to several hundred) and type.
 func recalled(a, b event.Event) bool {
 	ta, tb := toll(a), toll(b)
-	return min(ta, tb) >= notableToll && max(ta, tb) <= 3*min(ta, tb) &&
+	return min(ta, tb) >= notableToll && max(ta, tb) <= 5*min(ta, tb) &&
 		a.EventType == b.EventType && a.SubEventType == b.SubEventType
 }
 
@@ -196,13 +198,14 @@ func (m *Merger) Score(a, b event.Event) float64 {
 		}
 		s -= 0.3
 	}
-	switch conflict(a, b) {
+	switch m.conflict(a, b) {
 	case actorsConflict:
 		return -1
 	case actorsAllied:
 		// A coalition battle claimed by each group: the same day, or, when
 		// one report dates it only roughly (a claim made days later), the
-		// same named place.
+		// same named place (a claim placed only by its region is too weak:
+		// the army fights several battles a week in one region).
 		vagueDate := max(a.TimePrecision, b.TimePrecision) > event.DayPrecision
 		if days > 1 && !(vagueDate && samePlace) || a.EventType != b.EventType {
 			return -1
@@ -262,16 +265,17 @@ const (
 // usually a report casting the roles the other way round, and reports
 // often do ("the army repelled an attack" against "jihadists attacked the
 // army"), so a group named on either side of the other event agrees.
-// Two groups fighting the same named opponent at the same place and time
+// Two groups fighting the same named opponent, or two members of one side
+// (data/sides.tsv: the Malian army and Wagner), at the same place and time
 // may be one coalition battle claimed by each (the caller decides).
-func conflict(a, b event.Event) actorRelation {
+func (m *Merger) conflict(a, b event.Event) actorRelation {
 	if !armedGroup(a.Actor1) || !armedGroup(b.Actor1) {
 		return actorsCompatible
 	}
 	if sameActor(a.Actor1, b.Actor1) || sameActor(a.Actor1, b.Actor2) || sameActor(b.Actor1, a.Actor2) {
 		return actorsCompatible
 	}
-	if a.Actor2.Name != "" && !vague(a.Actor2) && sameActor(a.Actor2, b.Actor2) {
+	if a.Actor2.Name != "" && !vague(a.Actor2) && b.Actor2.Name != "" && !vague(b.Actor2) && m.sides.allied(a.Actor2, b.Actor2, a) {
 		return actorsAllied
 	}
 	return actorsConflict

@@ -26,6 +26,7 @@ var (
 	fama   = event.Actor{Name: "Military Forces of Mali (2021-)", Inter: 1}
 	csp    = event.Actor{Name: "CSP-DPA: Permanent Strategic Framework for Peace, Security and Development", Inter: 2}
 	wagner = event.Actor{Name: "Wagner Group", Inter: 8}
+	france = event.Actor{Name: "Military Forces of France", Inter: 8}
 )
 
 var (
@@ -107,7 +108,9 @@ func TestActors(t *testing.T) {
 		{"other group against the same army two days later", with(ev("b", "2025-03-27", 1, tamani, csp, "Battles", 3), fama), false},
 		{"other group's claim, dated days later to the week, same place", with(ev("b", "2025-03-30", 2, tamani, csp, "Battles", 3), fama), true},
 		{"other group's claim, dated to the week, only the same region", with(ev("b", "2025-03-30", 2, segou, csp, "Battles", 3), fama), false},
-		{"other group against someone else", with(ev("b", "2025-03-25", 1, tamani, csp, "Battles", 3), wagner), false},
+		{"other group against someone else", with(ev("b", "2025-03-25", 1, tamani, csp, "Battles", 3), isSah), false},
+		{"other group against the army's ally the same day", with(ev("b", "2025-03-25", 1, tamani, csp, "Battles", 3), wagner), true},
+		{"other group against the army's former ally", with(ev("b", "2025-03-25", 1, tamani, csp, "Battles", 3), france), false},
 		{"unknown gunmen", with(ev("b", "2025-03-25", 1, tamani, gunmen, "Battles", 3), fama), true},
 	})
 }
@@ -135,6 +138,26 @@ func TestSameReportNeverMerges(t *testing.T) {
 	stored.Sources = append(stored.Sources, event.Source{Doc: "b"})
 	if s := m.Score(ev("b", "2025-03-25", 1, tamani, jnim, "Battles", 5), stored); s >= 0 {
 		t.Errorf("an event merged into one already sourced from its report (score %.2f)", s)
+	}
+}
+
+func TestSidesData(t *testing.T) {
+	sides, err := parseSides("# c\n\nmali\tWagner Group\t2021-\nmali\tMilitary Forces of France\t2013-2022\nmali\tMilitary Forces of Mali (2021-)\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(year int) event.Event { return event.Event{Date: time.Date(year, 6, 1, 0, 0, 0, 0, time.UTC)} }
+	if !sides.allied(wagner, fama, at(2024)) || sides.allied(wagner, fama, at(2019)) || !sides.allied(france, fama, at(2019)) ||
+		sides.allied(france, wagner, at(2024)) || !sides.allied(csp, csp, at(2024)) {
+		t.Error("sides by year are wrong")
+	}
+	for _, bad := range []string{"mali\n", "mali\tWagner\t2021\n", "mali\tWagner\t2022-2021\n", "\tWagner\n", "a\tb\tc\td\n"} {
+		if _, err := parseSides(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+	if len(defaultSides) == 0 {
+		t.Error("embedded sides table is empty")
 	}
 }
 
@@ -188,6 +211,7 @@ func TestRecalled(t *testing.T) {
 		{"over 500 shot dead, recalled six weeks on", ev("b", "2024-10-07", 1, tamani, gunmen, "Violence against civilians", 500), true},
 		{"a dozen killed there six weeks on", ev("b", "2024-10-07", 1, tamani, gunmen, "Violence against civilians", 12), false},
 		{"a toll ten times larger", ev("b", "2024-10-07", 1, tamani, gunmen, "Violence against civilians", 2000), false},
+		{"an early count of a hundred", ev("b", "2024-10-07", 1, tamani, gunmen, "Violence against civilians", 100), true},
 		{"the same toll in the next village", ev("b", "2024-10-07", 1, nearby, gunmen, "Violence against civilians", 500), false},
 		{"the same toll three months on", ev("b", "2024-11-30", 1, tamani, gunmen, "Violence against civilians", 500), false},
 		{"a battle with a like toll", ev("b", "2024-10-07", 1, tamani, gunmen, "Battles", 500), false},
