@@ -11,9 +11,6 @@ type figure struct {
 	approx bool // "une vingtaine", "about forty": yields to an exact figure
 }
 
-
-
-
 var skipNoun = map[string]bool{"of": true, "the": true, "de": true, "des": true, "d'": true, "other": true, "others": true,
 	"autres": true, "more": true, "additional": true, "people": false, "les": true, "their": true, "our": true, "leurs": true,
 	"about": true, "some": true, "young": true, "jeunes": false}
@@ -102,7 +99,6 @@ func (x *Extractor) figures(s *sentence, kind []string) (victims, attackers []fi
 	}
 	return victims, attackers
 }
-
 
 var determiners = map[string]bool{"a": true, "an": true, "the": true, "un": true, "une": true, "le": true,
 	"la": true, "l'": true, "his": true, "her": true, "its": true, "one": true, "another": true}
@@ -199,7 +195,6 @@ func (x *Extractor) singleKill(s *sentence, kind []string) (figure, bool) {
 	return figure{}, false
 }
 
-
 // auxiliaries may stand between a subject and its death word.
 var auxiliaries = map[string]bool{"was": true, "were": true, "later": true, "been": true, "had": true, "has": true,
 	"a": false, "est": true, "ete": true, "then": true, "subsequently": true, "eventually": true}
@@ -207,7 +202,6 @@ var auxiliaries = map[string]bool{"was": true, "were": true, "later": true, "bee
 func (x *Extractor) singular(w string) bool {
 	return !(strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "x") || x.lx.is("plural", w))
 }
-
 
 // companions counts the people killed with the one at head: "a member of
 // Dan Na Ambassagou, his son", "a commander and his associate".
@@ -309,7 +303,6 @@ func (x *Extractor) classify(s *sentence, kind []string, first, last int) (dead,
 	}
 	return pre == "dead", attacker
 }
-
 
 // ownVerb finds a death or hurt word right after the count at
 // first..last, past fillers and, unless a death word governs the count
