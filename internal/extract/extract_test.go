@@ -111,6 +111,18 @@ func TestIncidents(t *testing.T) {
 			typ: "Violence against civilians", sub: "Attack", actor1: "Unidentified", place: "Menaka", date: "2018-11-16", fatalities: 1,
 		},
 		{
+			name: "a hyphenated compound ends in its trigger",
+			text: "On Wednesday two trucks of a MINUSMA supply convoy were struck by a dual-IED five km north of Tabankort.",
+			lang: "en", pub: "2017-09-08",
+			typ: "Explosions/Remote violence", sub: "Remote explosive/landmine/IED", actor1: "Unidentified", place: "Tabankort", date: "2017-09-06", fatalities: 0,
+		},
+		{
+			name: "a vehicle seized at gunpoint is looting",
+			text: "On Thursday, armed men seized the vehicle of a health worker in Gourma-Rharous and drove off towards the river.",
+			lang: "en", pub: "2018-11-24",
+			typ: "Strategic developments", sub: "Looting/property destruction", actor1: "Unidentified", place: "Gourma", date: "2018-11-22", fatalities: 0,
+		},
+		{
 			name: "attack on a post is a clash, active voice",
 			text: "On Sunday, JNIM fighters attacked the army post in Boni, killing 12 soldiers.",
 			lang: "en", pub: "2024-06-11",

@@ -67,18 +67,22 @@ type hit struct {
 }
 
 // match returns the longest phrase starting at each word, left to right,
-// not overlapping.
+// not overlapping. A hyphenated word also matches by its last part
+// ("dual-IED", "triple-attack", "contre-attaque").
 func (s *phraseSet) match(ws []word) []hit {
 	var out []hit
 	for i := 0; i < len(ws); {
 		best := hit{from: -1}
-		try := func(p pattern) {
+		try := func(p pattern, first string) {
 			n := len(p.words)
 			if i+n > len(ws) {
 				return
 			}
 			for k, w := range p.words {
 				t := ws[i+k].text
+				if k == 0 {
+					t = first
+				}
 				if k == n-1 && p.prefix {
 					if !strings.HasPrefix(t, w) {
 						return
@@ -91,15 +95,21 @@ func (s *phraseSet) match(ws []word) []hit {
 				best = hit{from: i, to: i + n, value: p.value}
 			}
 		}
-		for _, p := range s.exact[ws[i].text] {
-			try(p)
+		firsts := []string{ws[i].text}
+		if h := strings.LastIndexByte(ws[i].text, '-'); h > 0 && h < len(ws[i].text)-1 {
+			firsts = append(firsts, ws[i].text[h+1:])
 		}
-		key := ws[i].text
-		if len(key) > 3 {
-			key = key[:3]
-		}
-		for _, p := range s.prefix[key] {
-			try(p)
+		for _, first := range firsts {
+			for _, p := range s.exact[first] {
+				try(p, first)
+			}
+			key := first
+			if len(key) > 3 {
+				key = key[:3]
+			}
+			for _, p := range s.prefix[key] {
+				try(p, first)
+			}
 		}
 		if best.from >= 0 {
 			out = append(out, best)
