@@ -300,11 +300,22 @@ func (s *scope) links(a, b *mention) bool {
 }
 
 // localUnit places an unknown name by the "(Bankass, Mopti)" after it:
-// the cercle seat at precision 2, else the region at precision 3.
+// the cercle seat at precision 2, else a town it names at precision 2,
+// else the region at precision 3.
 func (s *scope) localUnit(m *mention) (event.Place, bool) {
 	for _, k := range m.parts {
 		if seat, ok := s.gc.seatByKey[k]; ok {
 			return place(seat, m.text, event.NearPrecision), true
+		}
+	}
+	for _, k := range m.parts {
+		if _, ok := s.gc.capitalByKey[k]; ok {
+			continue
+		}
+		// "Mougnoukana (Mondoro)": a village by the town it belongs to
+		if p, ok := s.resolveName(k); ok && p.Precision == event.PlacePrecision {
+			p.Precision = event.NearPrecision
+			return p, true
 		}
 	}
 	for _, k := range m.parts {

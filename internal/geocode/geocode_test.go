@@ -91,6 +91,7 @@ func TestScope(t *testing.T) {
 		{"unknown with region", "Gunmen attacked the village of Kouroumari-Wéré in the Mopti region.", want{admin1: "Mopti", unresolved: "Kouroumari-Wéré"}},
 		{"unknown near known", "Jihadists raided the hamlet of Xabbaloum near Boni.", want{name: "Boni", precision: 2, unresolved: "Xabbaloum"}},
 		{"unknown with parentheses", "A mine hit a cart in Dourgouloumbo (Bankass, Mopti).", want{admin1: "Mopti", admin2: "Bankass", precision: 2, unresolved: "Dourgouloumbo"}},
+		{"unknown by its town in parentheses", "A herder was shot dead in Bolimbasso (Mondoro).", want{name: "Mondoro", admin1: "Mopti", precision: 2, unresolved: "Bolimbasso"}},
 		{"coded as", "Militants ambushed a patrol between Xwarrabou and Dioura (coded as Dioura at geoprecision 2).", want{name: "Dioura", precision: 2, unresolved: "Xwarrabou"}},
 		{"km from", "Two traders were shot about 20km from Djenne.", want{name: "Djénné", admin1: "Mopti", precision: 2}},
 		{"unknown area near", "Fighters camped in the Xyzabou area near Mopti.", want{name: "Mopti", precision: 2, unresolved: "Xyzabou"}},
