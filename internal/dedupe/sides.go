@@ -1,7 +1,6 @@
 package dedupe
 
 import (
-	"bufio"
 	_ "embed"
 	"fmt"
 	"strconv"
@@ -23,47 +22,35 @@ type member struct {
 // by the actor's name in lower case.
 type sideTable map[string][]member
 
-var defaultSides = mustSides(sidesTSV)
+var defaultSides = must(parseSides(sidesTSV))
 
-func mustSides(s string) sideTable {
-	t, err := parseSides(s)
-	if err != nil {
-		panic(err) // embedded data, checked by the tests
-	}
-	return t
-}
-
-// parseSides reads the sides.tsv format: '#' comments, blank lines, and
-// lines of side, actor name and optional years ("2021-", "2013-2022").
+// parseSides reads the sides.tsv format: lines of side, actor name and
+// optional years ("2021-", "2013-2022").
 func parseSides(s string) (sideTable, error) {
 	t := sideTable{}
-	sc := bufio.NewScanner(strings.NewReader(s))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimRight(sc.Text(), "\r ")
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-			continue
+	err := eachLine(s, func(n int, f []string) error {
+		if len(f) < 2 || len(f) > 3 || f[0] == "" || f[1] == "" {
+			return fmt.Errorf("dedupe: sides line %d: want side, actor and optional years", n)
 		}
-		f := strings.Split(line, "\t")
-		if len(f) < 2 || len(f) > 3 || strings.TrimSpace(f[0]) == "" || strings.TrimSpace(f[1]) == "" {
-			return nil, fmt.Errorf("dedupe: sides line %d: want side, actor and optional years", n)
-		}
-		m := member{side: strings.TrimSpace(f[0])}
-		if len(f) == 3 && strings.TrimSpace(f[2]) != "" {
-			from, to, ok := strings.Cut(strings.TrimSpace(f[2]), "-")
+		m := member{side: f[0]}
+		if len(f) == 3 && f[2] != "" {
+			bad := fmt.Errorf("dedupe: sides line %d: years %q: want 2021- or 2013-2022", n, f[2])
+			from, to, ok := strings.Cut(f[2], "-")
 			var err error
 			if m.from, err = strconv.Atoi(from); err != nil || !ok {
-				return nil, fmt.Errorf("dedupe: sides line %d: years %q: want 2021- or 2013-2022", n, f[2])
+				return bad
 			}
 			if to != "" {
 				if m.to, err = strconv.Atoi(to); err != nil || m.to < m.from {
-					return nil, fmt.Errorf("dedupe: sides line %d: years %q: want 2021- or 2013-2022", n, f[2])
+					return bad
 				}
 			}
 		}
-		key := strings.ToLower(strings.TrimSpace(f[1]))
+		key := strings.ToLower(f[1])
 		t[key] = append(t[key], m)
-	}
-	return t, sc.Err()
+		return nil
+	})
+	return t, err
 }
 
 // allied tells whether a and b fought on one side in the year of e: the

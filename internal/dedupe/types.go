@@ -16,34 +16,48 @@ var typesTSV string
 // reports of one incident may disagree on. Keys are "a\x00b" both ways.
 type typeTable map[string]bool
 
-var defaultTypes = mustTypes(typesTSV)
+var defaultTypes = must(parseTypes(typesTSV))
 
-func mustTypes(s string) typeTable {
-	t, err := parseTypes(s)
+// must returns an embedded table, which the tests check parses.
+func must[T any](t T, err error) T {
 	if err != nil {
-		panic(err) // embedded data, checked by the tests
+		panic(err)
 	}
 	return t
 }
 
-// parseTypes reads the types.tsv format: '#' comments, blank lines, and
-// lines of two tab-separated type keys.
-func parseTypes(s string) (typeTable, error) {
-	t := typeTable{}
+// eachLine calls fn with the tab-separated fields of each line of a data
+// file that is not blank or a '#' comment, and its line number.
+func eachLine(s string, fn func(n int, f []string) error) error {
 	sc := bufio.NewScanner(strings.NewReader(s))
 	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
+		line := strings.TrimRight(sc.Text(), "\r ")
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		f := strings.Split(line, "\t")
-		if len(f) != 2 || strings.TrimSpace(f[0]) == "" || strings.TrimSpace(f[1]) == "" {
-			return nil, fmt.Errorf("dedupe: types line %d: want two tab-separated types", n)
+		for i := range f {
+			f[i] = strings.TrimSpace(f[i])
 		}
-		a, b := strings.TrimSpace(f[0]), strings.TrimSpace(f[1])
-		t[a+"\x00"+b], t[b+"\x00"+a] = true, true
+		if err := fn(n, f); err != nil {
+			return err
+		}
 	}
-	return t, sc.Err()
+	return sc.Err()
+}
+
+// parseTypes reads the types.tsv format: lines of two tab-separated type
+// keys.
+func parseTypes(s string) (typeTable, error) {
+	t := typeTable{}
+	err := eachLine(s, func(n int, f []string) error {
+		if len(f) != 2 || f[0] == "" || f[1] == "" {
+			return fmt.Errorf("dedupe: types line %d: want two tab-separated types", n)
+		}
+		t[f[0]+"\x00"+f[1]], t[f[1]+"\x00"+f[0]] = true, true
+		return nil
+	})
+	return t, err
 }
 
 // compatible tells whether a and b's types may be one incident's.
