@@ -180,11 +180,12 @@ func (m *Merger) Score(a, b event.Event) float64 {
 	}
 	r := m.radius(a, b)
 	d := event.Km(a.Place, b.Place)
-	if d > r && !samePlace && !regionWide(a, b) {
+	wide := regionWide(a, b)
+	if d > r && !samePlace && !wide {
 		return -1
 	}
 	near := min(1, d/r)
-	if regionWide(a, b) {
+	if wide {
 		// a region-level event's point is the region's, not the
 		// incident's: distance is no evidence either way
 		near = 0.5
@@ -366,8 +367,10 @@ func Combine(stored, in event.Event) (event.Event, map[string]string) {
 		}
 	}
 	if stored.Kind == event.Background && in.Kind == event.Incident {
-		// the report of the incident itself tells better who fought whom
-		// than one recalling it
+		// a background mention stored first: the report of the incident
+		// itself makes it one, and tells better who fought whom
+		out.Kind = event.Incident
+		rules["kind"] = "incident from " + in.Doc
 		if !vague(in.Actor1) {
 			out.Actor1 = in.Actor1
 			rules["actor1"] = "incident's actor from " + in.Doc
@@ -409,12 +412,6 @@ func Combine(stored, in event.Event) (event.Event, map[string]string) {
 		}
 		out.Fatalities, out.FatalitiesLow, out.FatalitiesHigh = lo, lo, hi
 		rules["fatalities"] = fmt.Sprintf("lowest of %d source figures (range %d-%d)", len(figs), lo, hi)
-	}
-	if in.Kind == event.Incident && stored.Kind != event.Incident {
-		// a background mention stored first: the report of the incident
-		// itself makes it one
-		out.Kind = event.Incident
-		rules["kind"] = "incident from " + in.Doc
 	}
 	out.Confidence = math.Min(0.99, math.Max(stored.Confidence, in.Confidence)+0.05)
 	rules["confidence"] = "corroborated by " + in.Doc

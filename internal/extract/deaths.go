@@ -182,14 +182,14 @@ func (x *Extractor) singleKill(s *sentence, kind []string) (figure, bool) {
 		if kind[k] != "dead" || !x.lx.is("die", w.text) || k == 0 {
 			continue
 		}
-		j := k - 1
-		for j > 0 && auxiliaries[s.words[j].text] {
-			j-- // "he was later found dead"
+		subj := k - 1
+		for subj > 0 && auxiliaries[s.words[subj].text] {
+			subj-- // "he was later found dead"
 		}
-		k, prev := j+1, s.words[j].text
-		if prev == "he" || prev == "she" || prev == "il" || prev == "elle" ||
-			x.personNoun(prev) && x.singular(prev) && k > 1 && determiners[s.words[k-2].text] {
-			return figure{value: 1, noun: prev}, true
+		w := s.words[subj].text
+		if w == "he" || w == "she" || w == "il" || w == "elle" ||
+			x.personNoun(w) && x.singular(w) && subj > 0 && determiners[s.words[subj-1].text] {
+			return figure{value: 1, noun: w}, true
 		}
 	}
 	return figure{}, false
@@ -197,7 +197,7 @@ func (x *Extractor) singleKill(s *sentence, kind []string) (figure, bool) {
 
 // auxiliaries may stand between a subject and its death word.
 var auxiliaries = map[string]bool{"was": true, "were": true, "later": true, "been": true, "had": true, "has": true,
-	"a": false, "est": true, "ete": true, "then": true, "subsequently": true, "eventually": true}
+	"est": true, "ete": true, "then": true, "subsequently": true, "eventually": true}
 
 func (x *Extractor) singular(w string) bool {
 	return !(strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "x") || x.lx.is("plural", w))
